@@ -1,0 +1,37 @@
+"""The official citation style: 《标题》（文号）第三条第（二）项, and clause permalinks.
+
+For 一、（一）1.（1） documents 一、 is cited as 条, （一） as 项, 1. as 目 and （1） as 点;
+law clauses are cited by their own label (第八十二条之一). An expired document says so.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+_LEVEL_OF = [
+    (re.compile(r"^[（(][〇一二三四五六七八九十百]+[）)]$"), "项"),
+    (re.compile(r"^[（(]\d+[）)]$"), "点"),
+    (re.compile(r"^\d+$"), "目"),
+    (re.compile(r"^[〇一二三四五六七八九十百]+$"), "条"),
+]
+
+
+def clause_part(path: str) -> str:
+    """三/（一）/2 → 第三条第（一）项第2目; 第八十二条 → 第八十二条."""
+    out = []
+    for label in path.split("/") if path else []:
+        if label.startswith("第"):
+            out.append(label)
+            continue
+        unit = next((u for pattern, u in _LEVEL_OF if pattern.match(label)), "")
+        out.append(f"第{label}{unit}")
+    return "".join(out)
+
+
+def cite(title: str, doc_no: str = "", status: str = "", path: str = "") -> str:
+    text = f"《{title}》" + (f"（{doc_no}）" if doc_no else "") + clause_part(path)
+    return text + ("（已失效）" if status == "已失效" else "")
+
+
+def url(doc_id: str, path: str = "") -> str:
+    return f"/doc/{quote(doc_id)}" + (f"/{quote(path, safe='/')}" if path else "")

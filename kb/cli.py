@@ -1,0 +1,120 @@
+"""The command line: python -m kb search | check | stats … (thin over the library)."""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+from .check import check_paths
+from .index import IndexUnavailable
+from .library import Library
+from .search import SearchError, search
+from .stats import stats
+
+DEFAULT_INDEX = "index"
+DEFAULT_POLICIES = "policies"
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _plain(snippet_html: str, tty: bool) -> str:
+    marked = re.sub(r"<mark>(.*?)</mark>", "\033[1;33m\\1\033[0m" if tty else "【\\1】", snippet_html)
+    return html.unescape(marked)
+
+
+def cmd_search(args) -> int:
+    filters = {"area": args.area or []}
+    result = search(Library(args.index), args.query, filters=filters, limit=args.limit)
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    tty = sys.stdout.isatty()
+    if result.expanded:
+        print("同时搜索了：" + "、".join(result.expanded))
+    if result.relaxed:
+        print("没有同时包含全部词语的条款，以下结果只包含部分词语。")
+    if not result.hits:
+        print("没有找到相关条款。可以试试：减少或换用词语，去掉筛选条件。")
+        return 0
+    print(f"共 {result.total} 条结果：\n")
+    for n, hit in enumerate(result.hits, 1):
+        badge = "（已失效）" if hit.status == "已失效" and "已失效" not in hit.citation else ""
+        print(f"{n}. {hit.citation}{badge}")
+        if hit.heading:
+            print(f"   {hit.heading}")
+        if hit.snippet:
+            print(f"   {_plain(hit.snippet, tty)}")
+        print(f"   {hit.url}\n")
+    return 0
+
+
+def cmd_check(args) -> int:
+    paths = args.paths or [DEFAULT_POLICIES]
+    missing = [p for p in paths if not Path(p).exists()]
+    for p in missing:
+        print(f"{p}:0: 文件或目录不存在", file=sys.stderr)
+    docs, problems = check_paths([p for p in paths if Path(p).exists()])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems or missing:
+        print(f"发现 {len(problems) + len(missing)} 个问题。", file=sys.stderr)
+        return 1
+    print(f"检查通过：{len(docs)} 个文档，{sum(len(d.clauses) for d in docs)} 个条款。")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    data = stats(Library(args.index).build())
+    if args.json:
+        _print_json(data)
+        return 0
+    print(f"文档 {data['documents']} 个，条款 {data['clauses']} 个")
+    for title, key in (("按收录范围", "by_coverage"), ("按发文层级", "by_level"), ("按支持领域（条款数）", "by_area")):
+        print(f"{title}：" + "，".join(f"{k} {v}" for k, v in data[key].items()))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m kb", description="惠企政策知识库命令行")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("search", help="搜索条款")
+    s.add_argument("query")
+    s.add_argument("--area", action="append", help="支持领域（名称或英文标识），可重复")
+    s.add_argument("--limit", type=int, default=10)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--index", default=DEFAULT_INDEX)
+    s.set_defaults(func=cmd_search)
+
+    c = sub.add_parser("check", help="检查政策文件格式")
+    c.add_argument("paths", nargs="*")
+    c.set_defaults(func=cmd_check)
+
+    t = sub.add_parser("stats", help="知识库收录情况")
+    t.add_argument("--json", action="store_true")
+    t.add_argument("--index", default=DEFAULT_INDEX)
+    t.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SearchError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except IndexUnavailable as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader (head, less) went away: nothing more to say
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,339 @@
+"""The clause-level Whoosh index: schema, records, and the atomic, incremental build.
+
+Layout of an index folder (default index/):
+  current            symlink to the build being served, swapped atomically
+  builds/<name>/     one complete build: Whoosh files, catalog.json, manifest.json, docs/<id>.json
+  .build.lock        held by the one writer at a time
+A build writes a new folder (hard links of the previous build's immutable files plus new
+segments) and only then swaps `current`, so readers never see a half-written index and a
+failed or killed build leaves the previous one serving.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import fields, index as whoosh_index
+
+from . import segment
+from .analysis import analyzer
+from .check import check_paths, policy_files
+from .model import Document, Problem
+from .refs import doc_number_key
+
+SCHEMA_VERSION = 1
+CURRENT, BUILDS, LOCK = "current", "builds", ".build.lock"
+PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
+
+
+def schema() -> fields.Schema:
+    text = analyzer()
+    return fields.Schema(
+        uid=fields.ID(unique=True, stored=True),
+        doc_id=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        path=fields.STORED(),
+        label=fields.STORED(),
+        heading=fields.STORED(),
+        text=fields.STORED(),
+        ord=fields.STORED(),
+        title_t=fields.TEXT(analyzer=text, phrase=True),
+        heading_t=fields.TEXT(analyzer=text, phrase=True),
+        text_t=fields.TEXT(analyzer=text, phrase=True),
+        areas=fields.KEYWORD(commas=True, stored=True),
+        enterprise=fields.KEYWORD(commas=True),
+        sectors=fields.KEYWORD(commas=True),
+        level=fields.ID(),
+        status=fields.ID(),
+        coverage=fields.ID(),
+        doc_type=fields.ID(),
+        issuer=fields.KEYWORD(commas=True),
+        date=fields.ID(sortable=True),
+    )
+
+
+class BuildError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+class IndexUnavailable(Exception):
+    """No index has been built at that place, or it cannot be read."""
+
+
+@dataclass
+class BuildSummary:
+    documents: int = 0
+    clauses: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    full: bool = False
+    build: str = ""
+
+    def text(self) -> str:
+        if not (self.added or self.changed or self.removed) and not self.full:
+            return f"索引已是最新：{self.documents} 个文档，{self.clauses} 个条款（{self.seconds:.2f} 秒）"
+        kind = "全量构建" if self.full else "增量更新"
+        return (f"{kind}完成：{self.documents} 个文档，{self.clauses} 个条款；新增 {len(self.added)}，"
+                f"更新 {len(self.changed)}，删除 {len(self.removed)}；用时 {self.seconds:.2f} 秒")
+
+
+def _join(values) -> str:
+    return ",".join(v.replace(",", " ") for v in values)
+
+
+def records(doc: Document) -> list[dict]:
+    """The index records of a document: one for the document itself, one per clause."""
+    names = " ".join([doc.title, doc.short_title, *doc.aliases])
+    common = dict(doc_id=doc.id, level=doc.level, status=doc.status, coverage=doc.coverage,
+                  doc_type=doc.type, issuer=_join(doc.issuers),
+                  date=doc.date.isoformat() if doc.date else "")
+    title_t = segment.presegment(names)
+    all_areas = sorted(set(doc.areas).union(*(c.areas for c in doc.clauses)))
+    about = "\n".join(p for p in (doc.summary, doc.preamble, doc.coverage_note) if p)
+    out = [dict(common, uid=doc.id, kind="doc", path="", label="", heading=doc.title, text=about, ord=0,
+                title_t=title_t, heading_t="", text_t=segment.presegment(about), areas=_join(all_areas),
+                enterprise="", sectors="")]
+    for n, clause in enumerate(doc.clauses, 1):
+        meta = clause.meta
+        extra = " ".join(str(meta[k]) for k in ("region", "amount", "rate", "period", "deadline", "department")
+                         if meta.get(k))
+        heading = " ".join([clause.heading, *clause.context])
+        out.append(dict(common, uid=f"{doc.id}/{clause.path}", kind="clause", path=clause.path,
+                        label=clause.label, heading=clause.display_heading, text=clause.text, ord=n,
+                        title_t=title_t, heading_t=segment.presegment(heading),
+                        text_t=segment.presegment(f"{clause.text} {extra}"), areas=_join(clause.areas),
+                        enterprise=_join(map(str, meta.get("enterprise") or [])),
+                        sectors=_join(map(str, meta.get("sectors") or []))))
+    return out
+
+
+def catalog_entry(doc: Document, relpath: str) -> dict:
+    return dict(
+        id=doc.id, title=doc.title, short_title=doc.short_title, aliases=doc.aliases, type=doc.type,
+        level=doc.level, status=doc.status, coverage=doc.coverage, coverage_note=doc.coverage_note,
+        issuers=doc.issuers, doc_no=doc.doc_no, doc_no_key=doc_number_key(doc.doc_no),
+        date=doc.date.isoformat() if doc.date else "",
+        effective_from=doc.effective_from.isoformat() if doc.effective_from else "",
+        effective_until=doc.effective_until.isoformat() if doc.effective_until else "",
+        sources=doc.sources, areas=sorted(set(doc.areas).union(*(c.areas for c in doc.clauses))),
+        clauses=len(doc.clauses), file=relpath,
+    )
+
+
+# ---------------------------------------------------------------- files and folders
+
+def current_build(root: Path) -> Path | None:
+    link = root / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = (root / target).resolve()
+    return path if (path / "catalog.json").is_file() else None
+
+
+def _write_json(path: Path, data) -> None:
+    """Write a new file (never in place: files may be hard links shared with the previous build)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    for item in src.rglob("*"):
+        target = dst / item.relative_to(src)
+        if item.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif not item.name.endswith("LOCK"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(item, target)
+
+
+def _swap(root: Path, build: Path) -> None:
+    tmp = root / f".{CURRENT}.{os.getpid()}"
+    if tmp.is_symlink():
+        tmp.unlink()
+    os.symlink(Path(BUILDS) / build.name, tmp)
+    os.replace(tmp, root / CURRENT)
+    _fsync_dir(root)
+
+
+def _prune(root: Path, keep: set[Path]) -> None:
+    """Remove builds that are neither serving nor the one before it (readers may still hold it)."""
+    for old in (root / BUILDS).iterdir():
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(root: Path, out=sys.stderr):
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"另一个构建正在写入 {root}，等待它结束……", file=out, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+# ---------------------------------------------------------------- building
+
+def _fingerprint(path: Path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _sha1(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _prepare(doc: Document) -> list[dict]:
+    return records(doc)
+
+
+def build(policies: Path, root: Path, full: bool = False, progress: bool | None = None,
+          out=sys.stderr) -> BuildSummary:
+    """Build or update the index under root from the documents in policies.
+
+    Raises BuildError with every problem when a document is invalid; the index is then untouched.
+    """
+    start = time.perf_counter()
+    policies, root = Path(policies), Path(root)
+    if not policies.is_dir():
+        raise BuildError([Problem(str(policies), 0, "政策文件目录不存在")])
+    with build_lock(root, out):
+        serving = current_build(root)
+        previous = None if full else serving
+        old_manifest = _read_json(previous / "manifest.json", {}) if previous else {}
+        if previous and _read_json(previous / "catalog.json", {}).get("schema") != SCHEMA_VERSION:
+            previous, old_manifest = None, {}
+        files = {f.relative_to(policies).as_posix(): f for f in policy_files([policies])}
+        manifest, changed_files = {}, []
+        for rel, path in files.items():
+            entry = old_manifest.get(rel)
+            fp = _fingerprint(path)
+            if entry and {k: entry[k] for k in fp} == fp:
+                manifest[rel] = entry
+                continue
+            sha = _sha1(path)
+            if entry and entry["sha1"] == sha:
+                manifest[rel] = dict(entry, **fp)
+                continue
+            changed_files.append(rel)
+            manifest[rel] = dict(fp, sha1=sha)
+        removed_files = [rel for rel in old_manifest if rel not in files]
+        known_ids = {e["doc_id"]: rel for rel, e in manifest.items() if rel not in changed_files and "doc_id" in e}
+        docs, problems = check_paths([files[rel] for rel in changed_files],
+                                     known_ids={k: str(files[v]) for k, v in known_ids.items()})
+        if problems:
+            raise BuildError(problems)
+
+        summary = BuildSummary(full=previous is None)
+        by_rel = {Path(d.source_path).relative_to(policies).as_posix() if Path(d.source_path).is_relative_to(policies)
+                  else d.source_path: d for d in docs}
+        for rel in changed_files:
+            manifest[rel]["doc_id"] = by_rel[rel].id
+            (summary.changed if rel in old_manifest else summary.added).append(by_rel[rel].id)
+        summary.removed = [old_manifest[rel]["doc_id"] for rel in removed_files]
+        if previous and not changed_files and not removed_files:
+            catalog = _read_json(previous / "catalog.json", {})
+            summary.documents, summary.clauses = len(catalog["docs"]), catalog["clauses"]
+            summary.build = previous.name
+            summary.seconds = time.perf_counter() - start
+            return summary
+
+        builds = root / BUILDS
+        builds.mkdir(parents=True, exist_ok=True)
+        name = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f") + f"-{os.getpid()}"
+        new = builds / f".{name}.partial"
+        if previous:
+            _link_tree(previous, new)
+            ix = whoosh_index.open_dir(str(new))
+        else:
+            new.mkdir()
+            (new / "docs").mkdir()
+            ix = whoosh_index.create_in(str(new), schema())
+        catalog = _read_json(previous / "catalog.json", {}) if previous else {}
+        entries = catalog.get("docs", {})
+
+        writer = ix.writer(limitmb=256)
+        try:
+            old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
+            for doc_id in old_ids:
+                writer.delete_by_term("doc_id", doc_id)
+                entries.pop(doc_id, None)
+                (new / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
+            show = progress if progress is not None else None
+            pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else None
+            try:
+                prepared = pool.map(_prepare, docs, chunksize=8) if pool else map(_prepare, docs)
+                for doc, recs in tqdm(zip(docs, prepared), total=len(docs), desc="索引文档", unit="篇",
+                                      disable=show if show is False else None, file=out, leave=False):
+                    for rec in recs:
+                        writer.add_document(**rec)
+                    _write_json(new / "docs" / f"{doc.id}.json", doc.to_json())
+                    rel = next(r for r, d in by_rel.items() if d is doc)
+                    entries[doc.id] = catalog_entry(doc, rel)
+            finally:
+                if pool:
+                    pool.shutdown()
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        summary.documents = len(entries)
+        summary.clauses = sum(e["clauses"] for e in entries.values())
+        _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),
+                                           "docs": entries, "clauses": summary.clauses})
+        _write_json(new / "manifest.json", manifest)
+        _fsync_dir(new)
+        final = builds / name
+        os.rename(new, final)
+        _swap(root, final)
+        _prune(root, {final.resolve()} | ({serving.resolve()} if serving else set()))
+        summary.build = name
+        summary.seconds = time.perf_counter() - start
+        return summary
+
+
+def open_build(root: Path):
+    """The Whoosh index and catalog of the build being served."""
+    build_dir = current_build(Path(root))
+    if build_dir is None:
+        raise IndexUnavailable(f"在 {root} 没有找到索引，请先运行 python build_index.py")
+    return build_dir, whoosh_index.open_dir(str(build_dir)), _read_json(build_dir / "catalog.json", {})

@@ -1,0 +1,89 @@
+"""The served index as the rest of the product sees it: catalog, documents, a searcher.
+
+It follows the index folder's `current` link, so a rebuild is picked up by the next call
+without a restart. Searchers are per thread (Whoosh searchers are not shared across threads).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from .index import CURRENT, IndexUnavailable, open_build
+from .model import Document
+from .refs import name_variants
+
+
+class Build:
+    """One opened build: immutable once loaded."""
+
+    def __init__(self, root: Path):
+        self.path, self.ix, catalog = open_build(root)
+        self.docs: dict[str, dict] = catalog.get("docs", {})
+        self.built = catalog.get("built", "")
+        self.clause_count = catalog.get("clauses", 0)
+        self.local = threading.local()
+        self.names: dict[str, list[str]] = defaultdict(list)
+        for doc_id, d in self.docs.items():
+            for name in {*name_variants(d["title"]), d["short_title"], *d["aliases"]} - {""}:
+                self.names[name].append(doc_id)
+        self.names_by_start: dict[str, list[str]] = defaultdict(list)
+        for name in self.names:
+            self.names_by_start[name[:2]].append(name)
+        self.latest = _latest_versions(self.docs)
+        self.document = lru_cache(maxsize=256)(self._document)
+
+    def searcher(self):
+        s = getattr(self.local, "searcher", None)
+        if s is None:
+            s = self.local.searcher = self.ix.searcher()
+        return s
+
+    def _document(self, doc_id: str) -> Document | None:
+        if doc_id not in self.docs:
+            return None
+        data = json.loads((self.path / "docs" / f"{doc_id}.json").read_text(encoding="utf-8"))
+        return Document.from_json(data)
+
+    def names_in(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every document name found in text, longest first."""
+        found = []
+        for i in range(len(text) - 1):
+            for name in self.names_by_start.get(text[i:i + 2], ()):
+                if text.startswith(name, i):
+                    found.append((i, i + len(name), name))
+        return sorted(found, key=lambda f: (-(f[1] - f[0]), f[0]))
+
+
+def _latest_versions(docs: dict[str, dict]) -> set[str]:
+    """Ids of the newest version among documents sharing a title (laws have several)."""
+    by_title: dict[str, list[dict]] = defaultdict(list)
+    for d in docs.values():
+        by_title[d["title"]].append(d)
+    return {max(group, key=lambda d: d["date"])["id"] for group in by_title.values()}
+
+
+class Library:
+    def __init__(self, root: str | Path = "index"):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._build: Build | None = None
+        self._target: str | None = None
+
+    def build(self) -> Build:
+        """The build being served now (reopened when `current` has moved)."""
+        try:
+            target = os.readlink(self.root / CURRENT)
+        except OSError:
+            target = None
+        if self._build is None or target != self._target:
+            with self._lock:
+                if self._build is None or target != self._target:
+                    if target is None:
+                        raise IndexUnavailable(f"在 {self.root} 没有找到索引，请先运行 python build_index.py")
+                    self._build = Build(self.root)
+                    self._target = target
+        return self._build

@@ -1,0 +1,83 @@
+"""The document model: what a policy document and its citable units are."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a source file, reported as path:line: message."""
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Clause:
+    """A citable unit: 一、/（一）/1./（1） in policy documents, 第X条 in laws."""
+    path: str                 # 三/（一）/2 or 第八十二条
+    label: str                # as written: 三, （一）, 2, 第八十二条之一
+    system: str               # policy | law
+    level: int
+    number: int
+    sub: int
+    heading: str
+    text: str
+    line: int
+    context: list[str] = field(default_factory=list)   # headings above it: 章/节, parent units
+    meta: dict = field(default_factory=dict)           # as written in its meta block
+    areas: list[str] = field(default_factory=list)     # own or inherited
+    parent: str = ""
+
+    @property
+    def display_heading(self) -> str:
+        return self.heading or (self.context[-1] if self.context else "")
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    type: str
+    level: str
+    status: str
+    coverage: str
+    sources: list[str]
+    short_title: str = ""
+    aliases: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+    doc_no: str = ""
+    date: dt.date | None = None
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    areas: list[str] = field(default_factory=list)
+    coverage_note: str = ""
+    summary: str = ""
+    preamble: str = ""
+    clauses: list[Clause] = field(default_factory=list)
+    source_path: str = ""
+
+    @property
+    def expired(self) -> bool:
+        return self.status == "已失效"
+
+    def clause(self, path: str) -> Clause | None:
+        return next((c for c in self.clauses if c.path == path), None)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("date", "effective_from", "effective_until"):
+            data[key] = data[key].isoformat() if data[key] else ""
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Document":
+        data = dict(data)
+        for key in ("date", "effective_from", "effective_until"):
+            data[key] = dt.date.fromisoformat(data[key]) if data.get(key) else None
+        data["clauses"] = [Clause(**c) for c in data.get("clauses", [])]
+        return cls(**data)

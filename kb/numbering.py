@@ -1,0 +1,111 @@
+"""Chinese numerals and the label patterns of both numbering systems.
+
+Policy documents number their units 一、 → （一） → 1. → （1）, restarting under each
+parent; laws number 第X条 (and 第X条之一) continuously, grouped under 编/章/节 headings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUM = "零〇一二两三四五六七八九十百千"
+
+
+def cn_to_int(text: str) -> int | None:
+    """三十二 → 32, 一百零五 → 105, 12 → 12; None when it is not a number."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def int_to_cn(n: int) -> str:
+    """32 → 三十二, 105 → 一百零五, 10 → 十 (the way clause numbers are written)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d:
+            if zero and out:
+                out += "零"
+            out += digits[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+@dataclass(frozen=True)
+class Label:
+    """A unit label as written, with what it means."""
+    system: str      # "policy" or "law"
+    level: int       # policy: 1 一、 2 （一） 3 1. 4 （1）; law: 1 (条)
+    number: int
+    label: str       # as cited and shown: 三, （二）, 2, （1）, 第八十二条, 第八十二条之一
+    sub: int = 0     # 之一 → 1
+    rest: str = ""   # the text after the label on the same line
+
+
+_POLICY = [
+    (1, re.compile(rf"^([{CN_NUM}]+)[、，,]\s*(.*)$")),
+    (2, re.compile(rf"^[（(]([{CN_NUM}]+)[）)]\s*(.*)$")),
+    (3, re.compile(r"^(\d{1,3})[.．、]\s*(.*)$")),
+    (4, re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$")),
+]
+_LAW_CLAUSE = re.compile(rf"^第([{CN_NUM}\d]+)条(?:之([{CN_NUM}]+))?(?:[\s\u3000]+(.*)|$)", re.S)
+STRUCTURE = re.compile(rf"^第([{CN_NUM}\d]+)([编章节])[\s\u3000]*(.*)$")
+
+POLICY_KINDS = {1: "条", 2: "项", 3: "目", 4: "点"}
+
+
+def policy_label(level: int, number: int) -> str:
+    if level == 1:
+        return int_to_cn(number)
+    if level == 2:
+        return f"（{int_to_cn(number)}）"
+    if level == 3:
+        return str(number)
+    return f"（{number}）"
+
+
+def law_label(number: int, sub: int = 0) -> str:
+    return f"第{int_to_cn(number)}条" + (f"之{int_to_cn(sub)}" if sub else "")
+
+
+def parse_policy_label(line: str) -> Label | None:
+    for level, pattern in _POLICY:
+        m = pattern.match(line)
+        if m:
+            number = cn_to_int(m.group(1))
+            if number is None or number == 0:
+                return None
+            return Label("policy", level, number, policy_label(level, number), 0, m.group(2).strip())
+    return None
+
+
+def parse_law_clause(text: str) -> Label | None:
+    m = _LAW_CLAUSE.match(text)
+    if not m:
+        return None
+    number = cn_to_int(m.group(1))
+    sub = cn_to_int(m.group(2)) if m.group(2) else 0
+    if not number or sub is None:
+        return None
+    return Label("law", 1, number, law_label(number, sub), sub, (m.group(3) or "").strip())

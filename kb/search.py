@@ -1,0 +1,230 @@
+"""Search: one function that the CLI, the web pages and the JSON API all call.
+
+A query is first read for references (文号, document names, clause numbers) that open a clause
+directly; the rest is searched clause by clause with every concept required (relaxed to any
+concept when nothing has them all), then re-ranked with what the catalog knows.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from whoosh import query as Q
+from whoosh import sorting
+
+from . import query as kbquery
+from . import snippet
+from .citation import cite, url
+from .library import Build, Library
+from .refs import find_clause_ref, find_doc_numbers, same_number
+from .taxonomy import taxonomy
+
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+RERANK_DEPTH = 50
+FILTER_FIELDS = {"area": "areas", "level": "level", "issuer": "issuer", "enterprise": "enterprise",
+                 "status": "status", "coverage": "coverage", "type": "doc_type"}
+FACET_FIELDS = ("areas", "level", "issuer", "enterprise", "status")
+
+
+class SearchError(ValueError):
+    """A request that cannot be searched as given; the message is for the user."""
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    title: str
+    doc_no: str
+    date: str
+    source: str
+    clause: str
+    path: str
+    heading: str
+    areas: list[str]
+    score: float
+    citation: str
+    snippet: str
+    url: str
+    status: str
+    coverage: str
+    level: str
+    match: str = "text"      # text | citation | document
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+    page: int = 1
+    limit: int = 10
+    expanded: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    relaxed: bool = False
+    truncated: bool = False
+    lookup: str = ""          # url of the clause or document a reference query names
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: str, areas: list[str],
+         score: float, words: list[str], match: str) -> Hit:
+    d = build.docs[doc_id]
+    return Hit(doc_id=doc_id, title=d["title"], doc_no=d["doc_no"], date=d["date"],
+               source=(d["sources"] or [""])[0], clause=label, path=path, heading=heading, areas=areas,
+               score=round(score, 4), citation=cite(d["title"], d["doc_no"], d["status"], path),
+               snippet=snippet.make(text, words), url=url(doc_id, path), status=d["status"],
+               coverage=d["coverage"], level=d["level"], match=match)
+
+
+def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, set[str]]:
+    """Clauses or documents a query names: ([(doc_id, path)], text left over, doc ids named)."""
+    named: list[str] = []
+    rest = text
+    for number in find_doc_numbers(text):
+        ids = [i for i, d in build.docs.items() if d["doc_no_key"] and same_number(number, d["doc_no_key"])]
+        if ids:
+            named.extend(ids)
+            rest = rest.replace(text[number.span[0]:number.span[1]], " ")
+    for start, end, name in build.names_in(rest):
+        position = rest.find(name)
+        if position < 0:
+            continue
+        follows = rest[position + len(name):].strip()
+        # a short name (such as 13条) names a document only when it stands alone or a clause number follows
+        if len(name) >= 4 or not follows or follows.startswith("第"):
+            named.extend(i for i in build.names[name] if i not in named)
+            rest = rest[:position] + " " + rest[position + len(name):]
+    targets: list[tuple[str, str]] = []
+    clause_ref = find_clause_ref(rest) if named else None
+    if clause_ref:
+        rest = rest[:clause_ref.span[0]] + " " + rest[clause_ref.span[1]:]
+        for doc_id in sorted(named, key=lambda i: (i in build.latest, build.docs[i]["date"]), reverse=True):
+            doc = build.document(doc_id)
+            for label in clause_ref.labels:
+                path = label + (f"/{clause_ref.item}" if clause_ref.item else "")
+                if doc.clause(path):
+                    targets.append((doc_id, path))
+                    break
+    elif named and not rest.strip():
+        targets = [(i, "") for i in sorted(named, key=lambda i: (i in build.latest, build.docs[i]["date"]), reverse=True)]
+    return targets, rest, set(named)
+
+
+def _filter(filters: dict[str, list[str]]) -> Q.Query | None:
+    parts = []
+    for key, values in filters.items():
+        if values:
+            parts.append(Q.Or([Q.Term(FILTER_FIELDS[key], v) for v in values]))
+    return Q.And(parts) if parts else None
+
+
+def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    tax = taxonomy()
+    for key, values in (filters or {}).items():
+        if key not in FILTER_FIELDS:
+            raise SearchError(f"未知的筛选条件“{key}”")
+        values = [v for v in values if v]
+        if key == "area":
+            areas = []
+            for v in values:
+                area = tax.area_by_name_or_slug(v)
+                if area is None:
+                    raise SearchError(f"未知的支持领域“{v}”，可选：{'、'.join(tax.area_names)}")
+                areas.append(area.name)
+            values = areas
+        if values:
+            out[key] = values
+    return out
+
+
+def search(library: Library, q: str, filters: dict[str, list[str]] | None = None, limit: int = 10,
+           page: int = 1, sort: str = "relevance", facets: bool = False) -> SearchResult:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"每页条数应在 1 到 {MAX_LIMIT} 之间")
+    if not 1 <= page <= MAX_PAGE:
+        raise SearchError(f"页码应在 1 到 {MAX_PAGE} 之间")
+    if sort not in ("relevance", "date"):
+        raise SearchError("排序方式只能是 relevance（相关度）或 date（日期）")
+    filters = normalise_filters(filters)
+    build = library.build()
+    parsed = kbquery.parse(q)
+    result = SearchResult(query=q or "", total=0, hits=[], page=page, limit=limit,
+                          expanded=parsed.expansions, ignored=parsed.dropped, truncated=parsed.truncated,
+                          filters=filters, sort=sort)
+    targets, rest, named = _referenced(build, parsed.text)
+    if targets:
+        parsed = kbquery.parse(rest)
+    words = parsed.highlight_words()
+    lookup_hits = []
+    for doc_id, path in targets:
+        doc = build.document(doc_id)
+        clause = doc.clause(path) if path else None
+        if clause:
+            lookup_hits.append(_hit(build, doc_id, path, clause.label, clause.display_heading, clause.text,
+                                    clause.areas, 0.0, words, "citation"))
+        else:
+            lookup_hits.append(_hit(build, doc_id, "", "", doc.title, doc.summary or doc.preamble or doc.coverage_note,
+                                    build.docs[doc_id]["areas"], 0.0, words, "document"))
+    if targets and not parsed.concepts:
+        result.lookup = lookup_hits[0].url
+    wq = kbquery.to_whoosh(parsed)
+    text_hits: list[Hit] = []
+    if wq is not None:
+        searcher = build.searcher()
+        flt = _filter(filters)
+        depth = max(RERANK_DEPTH, page * limit)
+        kwargs = dict(filter=flt, limit=depth)
+        if sort == "date":
+            kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
+        if facets:
+            kwargs["groupedby"] = {f: sorting.FieldFacet(f, allow_overlap=True) for f in FACET_FIELDS}
+        results = searcher.search(wq, **kwargs)
+        if results.is_empty() and len(parsed.concepts) > 1:
+            results = searcher.search(kbquery.to_whoosh(parsed, require_all=False), **kwargs)
+            result.relaxed = not results.is_empty()
+        result.total = len(results)
+        if facets:
+            result.facets = {f: {k: len(v) for k, v in results.groups(f).items() if k} for f in FACET_FIELDS}
+        scored = []
+        for h in results:
+            score = h.score or 0.0
+            doc_id = h["doc_id"]
+            if sort == "relevance":
+                score *= _prior(build, doc_id, h["kind"], named)
+            scored.append((score, h))
+        if sort == "relevance":
+            scored.sort(key=lambda t: -t[0])
+        seen = {(x.doc_id, x.path) for x in lookup_hits}
+        for score, h in scored:
+            f = h.fields()
+            if (f["doc_id"], f["path"]) in seen:
+                continue
+            text_hits.append(_hit(build, f["doc_id"], f["path"], f["label"], f["heading"], f["text"],
+                                  [a for a in (f.get("areas") or "").split(",") if a], score, words,
+                                  "document" if f["kind"] == "doc" else "text"))
+    hits = lookup_hits + text_hits
+    result.total = max(result.total, len(hits)) if not text_hits else result.total + len(lookup_hits)
+    start = (page - 1) * limit
+    result.hits = hits[start:start + limit]
+    return result
+
+
+def _prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
+    """What the catalog knows about a hit, as a multiplier of its text score."""
+    d = build.docs[doc_id]
+    prior = 1.0
+    if doc_id in named:
+        prior *= 2.0
+    if d["status"] == "现行有效":
+        prior *= 1.15
+    if doc_id in build.latest:
+        prior *= 1.1
+    if kind == "doc":
+        prior *= 0.8
+    return prior

@@ -1,0 +1,62 @@
+"""Snippets: the best window of a clause's text, HTML-escaped, query words in <mark>.
+
+Made from the stored text and the query's words directly (not from Whoosh's highlighter, which
+mis-handles same-position tokens and costs more than the search itself).
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+from .segment import normalise
+
+WIDTH = 110
+
+
+def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the index of the original character."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        n = normalise(ch) if not ch.isascii() or ch.isupper() else ch
+        out.append(n)
+        where.extend([i] * len(n))
+    return "".join(out), where
+
+
+def spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of the words in text, longest words first."""
+    if not words:
+        return []
+    norm, where = _normalised_with_map(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w))
+    found = []
+    for m in pattern.finditer(norm):
+        found.append((where[m.start()], where[m.end() - 1] + 1))
+    return found
+
+
+def make(text: str, words: list[str], width: int = WIDTH) -> str:
+    text = " ".join(text.split())
+    found = spans(text, words)
+    if len(text) <= width:
+        start, end = 0, len(text)
+    elif not found:
+        start, end = 0, width
+    else:
+        best, best_score = found[0][0], -1
+        for s, _ in found:
+            inside = {text[a:b] for a, b in found if s <= a and b <= s + width}
+            score = len(inside) * 10 + sum(1 for a, b in found if s <= a and b <= s + width)
+            if score > best_score:
+                best, best_score = s, score
+        start = max(0, min(best - 20, len(text) - width))
+        end = start + width
+    out, pos = [], start
+    for s, e in found:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")

@@ -1,0 +1,27 @@
+"""The knowledge base's coverage in figures: documents by level, coverage and area, clauses."""
+from __future__ import annotations
+
+from collections import Counter
+
+from .library import Build
+from .taxonomy import taxonomy
+
+
+def stats(build: Build) -> dict:
+    tax = taxonomy()
+    docs = build.docs.values()
+    by_area = Counter()
+    for d in docs:
+        for a in d["areas"]:
+            by_area[a] += 1
+    searcher = build.searcher()
+    clause_areas = {a.name: searcher.doc_frequency("areas", a.name) for a in tax.areas}
+    return {
+        "documents": len(build.docs),
+        "clauses": build.clause_count,
+        "by_level": {lv: sum(1 for d in docs if d["level"] == lv) for lv in tax.levels},
+        "by_coverage": {c: sum(1 for d in docs if d["coverage"] == c) for c in tax.coverages},
+        "by_area": clause_areas,
+        "documents_by_area": {a.name: by_area[a.name] for a in tax.areas},
+        "built": build.built,
+    }

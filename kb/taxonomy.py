@@ -1,0 +1,52 @@
+"""The controlled vocabulary (taxonomy.yaml), loaded once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    slug: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    areas: tuple[Area, ...]
+    enterprise_types: tuple[str, ...]
+    sectors: tuple[str, ...]
+    levels: tuple[str, ...]
+    doc_types: tuple[str, ...]
+    statuses: tuple[str, ...]
+    coverages: dict[str, str]
+
+    @property
+    def area_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.areas)
+
+    def area_by_slug(self, slug: str) -> Area | None:
+        return next((a for a in self.areas if a.slug == slug), None)
+
+    def area_by_name_or_slug(self, value: str) -> Area | None:
+        return next((a for a in self.areas if value in (a.name, a.slug)), None)
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    data = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    return Taxonomy(
+        areas=tuple(Area(**a) for a in data["areas"]),
+        enterprise_types=tuple(data["enterprise_types"]),
+        sectors=tuple(data["sectors"]),
+        levels=tuple(data["levels"]),
+        doc_types=tuple(data["doc_types"]),
+        statuses=tuple(data["statuses"]),
+        coverages={c["name"]: c["description"] for c in data["coverages"]},
+    )
