@@ -113,7 +113,7 @@ def _check_meta(parsed: ParsedFile) -> None:
 def _check_clauses(parsed: ParsedFile) -> None:
     coverage = parsed.fields.get("coverage")
     may_skip = coverage in PARTIAL_COVERAGES
-    systems = {c.system for c in parsed.clauses}
+    systems = {c.system for c in parsed.clauses} - {"point"}
     if len(systems) > 1:
         first_law = next(c for c in parsed.clauses if c.system == "law")
         parsed.problem(first_law.line, "同一文件混用了两种编号体系（一、（一）与 第X条），请只用一种")
@@ -127,6 +127,10 @@ def _check_clauses(parsed: ParsedFile) -> None:
             parsed.problem(clause.line, f"条款编号“{clause.path}”重复（第 {seen[clause.path]} 行已出现）")
         else:
             seen[clause.path] = clause.line
+        if clause.system == "point":
+            if not clause.text and not clause.meta.get("partial"):
+                parsed.problem(clause.line, f"要点“{clause.heading}”没有正文")
+            continue
         key = ("law",) if clause.system == "law" else (clause.parent, clause.level)
         prev = previous.get(key, (0, 0))
         current = (clause.number, clause.sub)

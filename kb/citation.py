@@ -1,13 +1,15 @@
 """The official citation style: 《标题》（文号）第三条第（二）项, and clause permalinks.
 
 For 一、（一）1.（1） documents 一、 is cited as 条, （一） as 项, 1. as 目 and （1） as 点;
-law clauses are cited by their own label (第八十二条之一). An expired document says so.
+law clauses are cited by their own label (第八十二条之一); an unnumbered point (要点：…), whose
+official number we do not know, is cited by its document. An expired document says so.
 """
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
+POINT_PREFIX = "要点"
 _LEVEL_OF = [
     (re.compile(r"^[（(][〇一二三四五六七八九十百]+[）)]$"), "项"),
     (re.compile(r"^[（(]\d+[）)]$"), "点"),
@@ -19,6 +21,8 @@ _LEVEL_OF = [
 def clause_part(path: str) -> str:
     """三/（一）/2 → 第三条第（一）项第2目; 第八十二条 → 第八十二条."""
     out = []
+    if path.startswith(POINT_PREFIX):
+        return ""     # an unnumbered point is cited by its document
     for label in path.split("/") if path else []:
         if label.startswith("第"):
             out.append(label)

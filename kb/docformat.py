@@ -19,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .model import Clause, Document, Problem
 from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
 
+POINT = re.compile(r"^要点[：:]\s*(.+)$")
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -145,6 +146,13 @@ class _BodyParser:
         if label.rest:
             self.text[id(unit)].append(label.rest)
 
+    def point(self, lineno: int, heading: str) -> None:
+        """An unnumbered point (要点：…): a measure whose official clause number is not known."""
+        number = sum(1 for c in self.parsed.clauses if c.system == "point") + 1
+        self.stack.clear()
+        self.open_unit(Clause(path=f"要点{number}", label="", system="point", level=1, number=number,
+                              sub=0, heading=heading.strip(), text="", line=lineno, context=self.context()))
+
     def structure_heading(self, kind: str, text: str) -> None:
         order = "编章节"
         if kind:
@@ -226,8 +234,11 @@ class _BodyParser:
         if law:
             self.law(lineno, law)
             return
+        point = POINT.match(text)
         structure = STRUCTURE.match(text)
-        if structure:
+        if point:
+            self.point(lineno, point.group(1))
+        elif structure:
             self.structure_heading(structure.group(2), text)
         elif self.parsed.first_heading is None and not self.parsed.clauses and not self.structure:
             self.parsed.first_heading = (lineno, text)
