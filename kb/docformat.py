@@ -24,6 +24,20 @@ FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so the checker (not the loader) judges them."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)
+
+
 @dataclass
 class ParsedFile:
     path: str
@@ -77,18 +91,18 @@ def parse_text(path: str, text: str) -> ParsedFile:
         parsed.problem(1, "YAML 头信息没有结束：缺少第二行 ---")
         return parsed
     parsed.body_line = text[: len(text) - len(body)].count("\n") + 1
-    _parse_front_matter(parsed, front)
+    _parse_front_matter(parsed, front, text[: text.index(front)].count("\n") + 1 if front else 2)
     _parse_body(parsed, body)
     return parsed
 
 
-def _parse_front_matter(parsed: ParsedFile, front: str) -> None:
+def _parse_front_matter(parsed: ParsedFile, front: str, first_line: int) -> None:
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        fields = yaml.safe_load(front)
+        node = yaml.compose(front, Loader=_Loader)
+        fields = load_yaml(front)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = first_line + mark.line if mark else 1
         reason = getattr(exc, "problem", None) or "格式错误"
         parsed.problem(line, f"YAML 头信息无法解析：{reason}")
         return
@@ -100,7 +114,7 @@ def _parse_front_matter(parsed: ParsedFile, front: str) -> None:
     parsed.fields = fields
     if node is not None:
         for key_node, _ in node.value:
-            parsed.key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+            parsed.key_lines[str(key_node.value)] = first_line + key_node.start_mark.line
 
 
 class _BodyParser:
@@ -170,7 +184,7 @@ class _BodyParser:
     def meta(self, lineno: int, lines: list[str]) -> None:
         unit = self.current
         try:
-            value = yaml.safe_load("\n".join(lines)) or {}
+            value = load_yaml("\n".join(lines)) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = lineno + 1 + (mark.line if mark else 0)

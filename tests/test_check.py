@@ -1,0 +1,126 @@
+"""Every checker message, with the line it names."""
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.check import check_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAD = ("---\nid: {id}\ntitle: 测试文件\ntype: 通知\nlevel: 市\nstatus: 已失效\ncoverage: {coverage}\n"
+        "sources: [http://example.org]\nareas: [财税金融]\n{extra}---\n\n")
+
+
+def write(tmp_path, name, body="", id="doc-a", coverage="官方全文", extra=""):
+    f = tmp_path / name
+    f.write_text(HEAD.format(id=id, coverage=coverage, extra=extra) + body, encoding="utf-8")
+    return f
+
+
+def problems_of(*paths):
+    return [(Path(p.path).name, p.line, p.message) for p in check_paths(list(paths))[1]]
+
+
+def test_valid_file_has_no_problems(tmp_path):
+    f = write(tmp_path, "a.md", "## 一、总则\n\n正文。\n\n## 二、措施\n\n正文。\n")
+    assert problems_of(f) == []
+
+
+def test_missing_front_matter(tmp_path):
+    f = tmp_path / "a.md"
+    f.write_text("# 标题\n\n## 一、总则\n", encoding="utf-8")
+    [(name, line, message)] = problems_of(f)
+    assert (name, line) == ("a.md", 1) and "缺少 YAML 头信息" in message
+
+
+def test_broken_yaml_names_its_line(tmp_path):
+    f = tmp_path / "a.md"
+    f.write_text("---\nid: doc-a\ntitle: [未闭合\nlevel: 市\n---\n", encoding="utf-8")
+    [(_, line, message)] = problems_of(f)
+    assert line == 4 and "YAML 头信息无法解析" in message
+
+
+def test_unknown_area_enterprise_and_level_with_lines(tmp_path):
+    body = "## 一、措施\n\n```meta\nareas: [税收优惠]\nenterprise: [超大型]\n```\n\n正文。\n"
+    f = write(tmp_path, "a.md", body, extra="")
+    f.write_text(f.read_text(encoding="utf-8").replace("level: 市", "level: 县"), encoding="utf-8")
+    found = problems_of(f)
+    assert ("a.md", 5, "未知的发文层级“县”，可选：国家、省、市、部门") in found
+    meta_line = 14
+    assert any(line == meta_line and "未知的支持领域“税收优惠”" in m for _, line, m in found)
+    assert any(line == meta_line and "未知的企业类型“超大型”" in m for _, line, m in found)
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    a = write(tmp_path, "a.md", "## 一、措施\n\n正文。\n", id="same-id")
+    b = write(tmp_path, "b.md", "## 一、措施\n\n正文。\n", id="same-id")
+    found = problems_of(a, b)
+    assert [(n, line) for n, line, _ in found] == [("a.md", 2), ("b.md", 2)]
+    assert all("重复" in m for *_, m in found)
+
+
+def test_duplicate_backwards_and_skipped_numbers(tmp_path):
+    body = ("## 一、甲\n\n正文。\n\n## 二、乙\n\n正文。\n\n## 二、丙\n\n正文。\n\n"
+            "## 五、丁\n\n正文。\n\n## 三、戊\n\n正文。\n")
+    f = write(tmp_path, "a.md", body)
+    found = [(line, m) for _, line, m in problems_of(f)]
+    assert any(line == 20 and "条款编号“二”重复" in m for line, m in found)
+    assert any(line == 24 and "跳号" in m for line, m in found)
+    assert any(line == 28 and "倒退" in m for line, m in found)
+
+
+def test_skips_allowed_when_coverage_is_partial(tmp_path):
+    f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n\n## 三、丙\n\n正文。\n", coverage="部分条款")
+    assert problems_of(f) == []
+
+
+def test_law_numbering_is_continuous_across_chapters(tmp_path):
+    body = "## 第一章 总则\n\n第一条 甲。\n\n## 第二章 分则\n\n第三条 乙。\n"
+    f = write(tmp_path, "a.md", body, extra="")
+    found = problems_of(f)
+    assert [(line, "跳号" in m) for _, line, m in found] == [(18, True)]
+
+
+def test_dates_that_do_not_parse_and_until_before_from(tmp_path):
+    extra = "date: 2020-02-30\neffective_from: 2020-03-01\neffective_until: 2020-01-31\n"
+    f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra)
+    found = {(line, m.split("，")[0]) for _, line, m in problems_of(f)}
+    assert (10, "日期“2020-02-30”无法解析") in found
+    assert any(line == 12 and "早于生效日期" in m for line, m in found)
+
+
+def test_empty_clause(tmp_path):
+    f = write(tmp_path, "a.md", "## 一、甲\n\n## 二、乙\n\n正文。\n")
+    assert [(line, m) for _, line, m in problems_of(f)] == [(12, "条款“一”没有正文")]
+
+
+def test_not_utf8_names_the_line_of_the_first_bad_byte(tmp_path):
+    f = tmp_path / "gbk.md"
+    f.write_bytes(HEAD.format(id="doc-a", coverage="官方全文", extra="").encode() + "## 一、减免房租\n".encode("gb18030"))
+    [(_, line, message)] = problems_of(f)
+    assert line == 12 and "不是 UTF-8" in message
+
+
+def test_many_problems_in_one_file_are_all_reported(tmp_path):
+    f = tmp_path / "a.md"
+    f.write_text("---\nid: Bad_ID\ntitle: 测试\ntype: 通知书\nlevel: 县\nstatus: 有效\ncoverage: 全部\n"
+                 "areas: [其他]\n---\n\n## 一、甲\n", encoding="utf-8")
+    lines = sorted(line for _, line, _ in problems_of(f))
+    assert lines[:6] == [1, 2, 4, 5, 6, 7]          # sources missing, id, type, level, status, coverage
+    assert 8 in lines and 11 in lines                # unknown area, empty clause
+
+
+def test_cli_exit_codes_and_format(tmp_path):
+    good = write(tmp_path, "good.md", "## 一、甲\n\n正文。\n", id="good")
+    bad = write(tmp_path, "bad.md", "## 一、甲\n", id="bad")
+    ok = subprocess.run([sys.executable, "-m", "kb", "check", str(good)], cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0 and "检查通过" in ok.stdout
+    failed = subprocess.run([sys.executable, "-m", "kb", "check", str(good), str(bad)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert f"{bad}:12: 条款“一”没有正文" in failed.stderr.splitlines()
+    assert "Traceback" not in failed.stderr
+
+
+def test_project_policies_pass_the_checker():
+    docs, problems = check_paths([ROOT / "policies"])
+    assert problems == [] and docs

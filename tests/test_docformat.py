@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from kb.check import load
+from kb.citation import cite
+
+FIXTURES = Path(__file__).parent / "fixtures" / "core"
+
+
+def test_policy_numbering_paths_and_meta():
+    doc, problems = load(FIXTURES / "gbf-2020-6.md")
+    assert problems == []
+    assert [c.path for c in doc.clauses] == ["一", "一/（一）", "一/（二）"]
+    item = doc.clause("一/（一）")
+    assert item.label == "（一）" and item.heading == "推动企业复工复产"
+    assert item.context == ["一 更好实施就业优先政策"]
+    assert item.areas == ["援企稳岗", "政务服务"]
+    assert item.meta["department"].startswith("发展改革委")
+    # no areas of its own: inherited from the document
+    assert doc.clause("一/（二）").areas == ["援企稳岗"]
+    assert doc.clause("一/（二）").meta["partial"] is True
+
+
+def test_law_clauses_structure_and_multi_paragraph_text():
+    doc, problems = load(FIXTURES / "law-sample.md")
+    assert problems == []
+    assert [c.label for c in doc.clauses] == ["第一条", "第二条", "第三条", "第三条之一", "第四条"]
+    second = doc.clause("第二条")
+    assert "（一）合法" in second.text and "（二）公平" in second.text
+    assert second.context == ["第一章 总则"]
+    assert doc.clause("第四条").context == ["第二章 劳动合同的订立", "第二节 特别规定"]
+    assert doc.preamble.startswith("本文件只用于测试")
+
+
+def test_citation_styles():
+    assert cite("国务院办公厅关于应对新冠肺炎疫情影响强化稳就业举措的实施意见", "国办发〔2020〕6号", "已失效",
+                "一/（二）") == "《国务院办公厅关于应对新冠肺炎疫情影响强化稳就业举措的实施意见》（国办发〔2020〕6号）第一条第（二）项（已失效）"
+    assert cite("中华人民共和国劳动合同法", "", "现行有效", "第八十二条") == "《中华人民共和国劳动合同法》第八十二条"
+    assert cite("某通知", "", "现行有效", "三/（一）/2/（1）") == "《某通知》第三条第（一）项第2目第（1）点"
+    assert cite("某通知", "", "现行有效", "要点2") == "《某通知》"
+
+
+def test_points_are_numbered_in_order(tmp_path):
+    f = tmp_path / "m.md"
+    f.write_text("---\nid: meeting-x\ntitle: 国务院常务会议\ntype: 会议\nlevel: 国家\nstatus: 已失效\n"
+                 "coverage: 要点摘要\nsources: [http://example.org]\nareas: [财税金融]\n---\n\n"
+                 "## 要点：延期还本\n\n临时性延期偿还贷款本金。\n\n## 要点：再贷款\n\n增加再贷款额度。\n", encoding="utf-8")
+    doc, problems = load(f)
+    assert problems == []
+    assert [(c.path, c.heading) for c in doc.clauses] == [("要点1", "延期还本"), ("要点2", "再贷款")]
