@@ -297,12 +297,11 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
                 writer.delete_by_term("doc_id", doc_id)
                 entries.pop(doc_id, None)
                 (new / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
-            show = progress if progress is not None else None
             pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else None
             try:
                 prepared = pool.map(_prepare, docs, chunksize=8) if pool else map(_prepare, docs)
                 for doc, recs in tqdm(zip(docs, prepared), total=len(docs), desc="索引文档", unit="篇",
-                                      disable=show if show is False else None, file=out, leave=False):
+                                      disable=True if progress is False else None, file=out, leave=False):
                     for rec in recs:
                         writer.add_document(**rec)
                     _write_json(new / "docs" / f"{doc.id}.json", doc.to_json())
