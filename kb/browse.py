@@ -1,0 +1,51 @@
+"""Browsing by support area: the clauses of an area, grouped by document, straight from the index.
+
+Read from the clause records' stored fields so that listing an area does not open every document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from .citation import url
+from .library import Build
+from .taxonomy import taxonomy
+
+
+@dataclass
+class AreaClause:
+    path: str
+    label: str
+    heading: str
+    text: str
+    url: str
+
+
+@dataclass
+class AreaDocument:
+    doc: dict                      # the catalog entry
+    clauses: list[AreaClause] = field(default_factory=list)
+
+
+def _area_query(area: str) -> Q.Query:
+    return Q.And([Q.Term("areas", area), Q.Term("kind", "clause")])
+
+
+def clause_counts(build: Build) -> dict[str, int]:
+    """Clauses per support area, in taxonomy order (document records not counted)."""
+    searcher = build.searcher()
+    return {a.name: len(searcher.search(_area_query(a.name), limit=None))
+            for a in taxonomy().areas}
+
+
+def area_documents(build: Build, area: str) -> list[AreaDocument]:
+    """Every clause of an area, grouped by document: newest document first, clauses in order."""
+    hits = build.searcher().search(_area_query(area), limit=None)
+    rows = sorted((h.fields() for h in hits), key=lambda f: f["ord"])
+    grouped: dict[str, AreaDocument] = {}
+    for f in rows:
+        doc_id = f["doc_id"]
+        group = grouped.setdefault(doc_id, AreaDocument(build.docs[doc_id]))
+        group.clauses.append(AreaClause(f["path"], f["label"], f["heading"], f["text"], url(doc_id, f["path"])))
+    return sorted(grouped.values(), key=lambda g: (g.doc["date"], g.doc["id"]), reverse=True)

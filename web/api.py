@@ -1,0 +1,50 @@
+"""The JSON twins of the pages: /api/search, /api/doc/<id>, /api/areas."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from kb import browse
+from kb.citation import url
+from kb.search import search
+from kb.taxonomy import taxonomy
+
+from . import docview, store
+from .errors import PageError
+from .params import search_args
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/search")
+def search_json():
+    """Without extra parameters, exactly what `python -m kb search --json` prints."""
+    args = search_args(request.args)
+    facets = request.args.get("facets", "") in ("1", "true")
+    result = search(store.library(), args["q"], args["filters"], args["limit"], args["page"], args["sort"],
+                    facets=facets)
+    return jsonify(result.to_json())
+
+
+@bp.get("/doc/<doc_id>")
+def document_json(doc_id: str):
+    doc = store.document(store.build(), doc_id)
+    data = doc.to_json()
+    data.pop("source_path", None)   # a path on the server, of no use to a client
+    data["url"] = url(doc.id)
+    data["citation"] = docview.citation(doc)
+    for entry, clause in zip(data["clauses"], doc.clauses):
+        entry["url"] = url(doc.id, clause.path)
+        entry["citation"] = docview.citation(doc, clause.path)
+    return jsonify(data)
+
+
+@bp.get("/areas")
+def areas_json():
+    counts = browse.clause_counts(store.build())
+    return jsonify([dict(name=a.name, slug=a.slug, description=a.description, clauses=counts[a.name],
+                         url=url_for("pages.area", slug=a.slug)) for a in taxonomy().areas])
+
+
+@bp.route("/<path:unknown>")
+def unknown_api(unknown: str):
+    raise PageError(404, f"没有这个接口：/api/{unknown[:80]}。可用接口：/api/search、/api/doc/<id>、/api/areas。")

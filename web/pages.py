@@ -1,0 +1,118 @@
+"""The HTML pages: home, results, document, clause permalink, browse by area."""
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from kb import browse
+from kb.citation import url as clause_url
+from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
+from kb.stats import stats
+from kb.taxonomy import taxonomy
+
+from . import docview, store
+from .errors import PageError
+from .params import FACET_PARAM, FILTER_KEYS, search_args
+from .render import is_web_link, to_html
+
+bp = Blueprint("pages", __name__)
+
+FACET_TITLES = {"areas": "支持领域", "level": "发文层级", "issuer": "发文机关", "enterprise": "企业类型",
+                "status": "效力状态"}
+DEFAULT_LIMIT = 10
+
+
+@bp.record_once
+def _template_globals(state):
+    # globals rather than a context processor: imported macros see globals only
+    state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url)
+
+
+@bp.get("/")
+def home():
+    b = store.build()
+    figures = stats(b)
+    by_level = {level: sorted((d for d in b.docs.values() if d["level"] == level),
+                              key=lambda d: d["date"], reverse=True) for level in taxonomy().levels}
+    return render_template("home.html", figures=figures, clause_counts=browse.clause_counts(b),
+                           by_level={k: v for k, v in by_level.items() if v})
+
+
+def search_url(result: SearchResult, toggle: tuple[str, str] | None = None, page: int = 1,
+               sort: str | None = None, clear: bool = False) -> str:
+    """The results URL for this search with one filter value toggled (or all cleared), another page or sort."""
+    filters = {} if clear else {k: list(v) for k, v in result.filters.items()}
+    if toggle:
+        key, value = toggle
+        values = filters.setdefault(key, [])
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+    pairs = [("q", result.query)]
+    pairs += [(key, v) for key in FILTER_KEYS for v in filters.get(key, [])]
+    if (sort or result.sort) != "relevance":
+        pairs.append(("sort", sort or result.sort))
+    if result.limit != DEFAULT_LIMIT:
+        pairs.append(("limit", result.limit))
+    if page > 1:
+        pairs.append(("page", page))
+    return url_for("pages.search_page") + "?" + urlencode(pairs)
+
+
+@bp.get("/search")
+def search_page():
+    args = search_args(request.args, DEFAULT_LIMIT)
+    filters = normalise_filters(args["filters"])
+    if not args["q"].strip():
+        areas = filters.get("area", [])
+        if list(filters) == ["area"] and len(areas) == 1:
+            return redirect(url_for("pages.area", slug=taxonomy().area_by_name_or_slug(areas[0]).slug))
+        return render_template("search.html", result=None, q="")
+    result = search(store.library(), args["q"], filters, args["limit"], args["page"], args["sort"], facets=True)
+    if result.lookup and result.page == 1:
+        return redirect(result.lookup)
+    pages = min(math.ceil(result.total / result.limit), MAX_PAGE)
+    facets = [(field, FACET_TITLES[field], FACET_PARAM[field],
+               sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+              for field, values in result.facets.items() if values]
+    status = 404 if result.total and result.page > pages else 200
+    return render_template("search.html", result=result, q=result.query, pages=pages, facets=facets,
+                           search_url=search_url, facet_param=FACET_PARAM), status
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str):
+    b = store.build()
+    doc = store.document(b, doc_id)
+    return render_template("document.html", doc=doc, entry=b.docs[doc_id], blocks=docview.blocks(doc),
+                           citation=docview.citation(doc), coverage_text=taxonomy().coverages.get(doc.coverage, ""),
+                           preamble=to_html(doc.preamble), summary=to_html(doc.summary))
+
+
+@bp.get("/doc/<doc_id>/<path:clause_path>")
+def clause(doc_id: str, clause_path: str):
+    b = store.build()
+    doc = store.document(b, doc_id)
+    found = store.clause(doc, clause_path.strip("/"))
+    position = doc.clauses.index(found)
+    children = [c for c in doc.clauses if c.parent == found.path]
+    return render_template(
+        "clause.html", doc=doc, clause=found, html=to_html(found.text), children=children,
+        citation=docview.citation(doc, found.path), heading=docview.label_as_written(found),
+        permalink=request.url_root.rstrip("/") + clause_url(doc.id, found.path),
+        previous=doc.clauses[position - 1] if position else None,
+        next=doc.clauses[position + 1] if position + 1 < len(doc.clauses) else None,
+        anchor=docview.anchor(found.path), coverage_text=taxonomy().coverages.get(doc.coverage, ""))
+
+
+@bp.get("/area/<slug>")
+def area(slug: str):
+    found = taxonomy().area_by_slug(slug)
+    if found is None:
+        raise PageError(404, f"没有标识为“{slug[:40]}”的支持领域。可选的领域见下方。")
+    groups = browse.area_documents(store.build(), found.name)
+    return render_template("area.html", area=found, groups=groups,
+                           total=sum(len(g.clauses) for g in groups))

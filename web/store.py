@@ -1,0 +1,31 @@
+"""The served knowledge base as a request sees it."""
+from __future__ import annotations
+
+from flask import current_app
+
+from kb.library import Build, Library
+from kb.model import Clause, Document
+
+from .errors import PageError
+
+
+def library() -> Library:
+    return current_app.extensions["kb_library"]
+
+
+def build() -> Build:
+    return library().build()
+
+
+def document(b: Build, doc_id: str) -> Document:
+    doc = b.document(doc_id)
+    if doc is None:
+        raise PageError(404, f"知识库中没有编号为“{doc_id[:80]}”的文件。")
+    return doc
+
+
+def clause(doc: Document, path: str) -> Clause:
+    found = doc.clause(path)
+    if found is None:
+        raise PageError(404, f"《{doc.title}》中没有条款“{path[:80]}”。")
+    return found
