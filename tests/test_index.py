@@ -125,7 +125,7 @@ def test_a_second_build_waits_for_the_first(source, tmp_path):
     with build_lock(root):
         proc = subprocess.Popen([sys.executable, "build_index.py", "--policies", str(source), "--index", str(root),
                                  "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.5)
-        assert proc.poll() is None            # still waiting for the lock
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0 and "等待它结束" in err and "完成" in out
+        waiting = proc.stderr.readline()       # blocks until the build says it is waiting
+        assert "等待它结束" in waiting and proc.poll() is None
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "完成" in out
