@@ -18,9 +18,9 @@ index: $(STAMP)
 check: $(STAMP)
 	$(PY) -m kb check policies
 
+# `index` is incremental (a no-op when policies/ is unchanged), so run always serves a fresh index
 run: index
-	$(PY) -m kb stats
-	$(PY) -m kb search "社保 减免"
+	$(PY) -m web --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
 	$(PY) -m pytest -q

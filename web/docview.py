@@ -16,6 +16,13 @@ def label_as_written(clause: Clause) -> str:
     return clause.label
 
 
+def title(clause: Clause) -> str:
+    """三、运输…, （一） 免征…, 第八十二条: the unit's label as written followed by its heading."""
+    label = label_as_written(clause)
+    gap = "" if label.endswith("、") or not clause.heading else " "
+    return f"{label}{gap}{clause.heading}".strip()
+
+
 def anchor(path: str) -> str:
     return f"clause-{path}"
 
@@ -55,6 +62,5 @@ def blocks(doc: Document) -> list[Block]:
         shown = structure
         depth = clause.path.count("/") if clause.system == "policy" else 0
         level = min(2 + depth + (len(structure) if has_structure else 0), 6)
-        text = " ".join(p for p in (label_as_written(clause), clause.heading) if p)
-        out.append(Block("clause", level, text, clause, to_html(clause.text)))
+        out.append(Block("clause", level, title(clause), clause, to_html(clause.text)))
     return out

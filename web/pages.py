@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
@@ -98,11 +98,12 @@ def clause(doc_id: str, clause_path: str):
     doc = store.document(b, doc_id)
     found = store.clause(doc, clause_path.strip("/"))
     position = doc.clauses.index(found)
+    permalink = request.url_root.rstrip("/") + clause_url(doc.id, found.path)
     children = [c for c in doc.clauses if c.parent == found.path]
     return render_template(
         "clause.html", doc=doc, clause=found, html=to_html(found.text), children=children,
-        citation=docview.citation(doc, found.path), heading=docview.label_as_written(found),
-        permalink=request.url_root.rstrip("/") + clause_url(doc.id, found.path),
+        citation=docview.citation(doc, found.path), title=docview.title(found),
+        permalink=permalink, permalink_text=unquote(permalink),
         previous=doc.clauses[position - 1] if position else None,
         next=doc.clauses[position + 1] if position + 1 < len(doc.clauses) else None,
         anchor=docview.anchor(found.path), coverage_text=taxonomy().coverages.get(doc.coverage, ""))
