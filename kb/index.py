@@ -2,9 +2,10 @@
 
 Layout of an index folder (default index/):
   current            symlink to the build being served, swapped atomically
-  builds/<name>/     one complete build: Whoosh files, catalog.json, manifest.json, docs/<id>.json
+  builds/<name>/     one complete build: Whoosh files, catalog.json, manifest.json
+  docs/<id>.<hash>.json  each document as parsed, written once and shared by the builds naming it
   .build.lock        held by the one writer at a time
-A build writes a new folder (hard links of the previous build's immutable files plus new
+A build writes a new folder (hard links of the previous build's immutable Whoosh files plus new
 segments) and only then swaps `current`, so readers never see a half-written index and a
 failed or killed build leaves the previous one serving.
 """
@@ -32,8 +33,8 @@ from .check import check_paths, policy_files
 from .model import Document, Problem
 from .refs import doc_number_key
 
-SCHEMA_VERSION = 1
-CURRENT, BUILDS, LOCK = "current", "builds", ".build.lock"
+SCHEMA_VERSION = 2
+CURRENT, BUILDS, DOCS, LOCK = "current", "builds", "docs", ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
 
 
@@ -122,8 +123,8 @@ def records(doc: Document) -> list[dict]:
     return out
 
 
-def catalog_entry(doc: Document, relpath: str) -> dict:
-    return dict(
+def catalog_entry(doc: Document, relpath: str, json_name: str) -> dict:
+    return dict(json=json_name,
         id=doc.id, title=doc.title, short_title=doc.short_title, aliases=doc.aliases, type=doc.type,
         level=doc.level, status=doc.status, coverage=doc.coverage, coverage_note=doc.coverage_note,
         issuers=doc.issuers, doc_no=doc.doc_no, doc_no_key=doc_number_key(doc.doc_no),
@@ -192,10 +193,27 @@ def _swap(root: Path, build: Path) -> None:
 
 
 def _prune(root: Path, keep: set[Path]) -> None:
-    """Remove builds that are neither serving nor the one before it (readers may still hold it)."""
+    """Remove builds that are neither serving nor the one before it (readers may still hold it),
+    and the document files that no kept build names."""
     for old in (root / BUILDS).iterdir():
         if old.resolve() not in keep:
             shutil.rmtree(old, ignore_errors=True)
+    named = {e.get("json") for build_dir in keep for e in _read_json(build_dir / "catalog.json", {}).get("docs", {}).values()}
+    for f in (root / DOCS).iterdir():
+        if f.name not in named:
+            f.unlink(missing_ok=True)
+
+
+def _write_document(root: Path, doc: Document) -> str:
+    """Store a document's JSON under a name of its content, once; return the name."""
+    data = json.dumps(doc.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    name = f"{doc.id}.{hashlib.sha1(data).hexdigest()[:12]}.json"
+    path = root / DOCS / name
+    if not path.exists():
+        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return name
 
 
 @contextmanager
@@ -278,6 +296,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
 
         builds = root / BUILDS
         builds.mkdir(parents=True, exist_ok=True)
+        (root / DOCS).mkdir(exist_ok=True)
         name = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f") + f"-{os.getpid()}"
         new = builds / f".{name}.partial"
         if previous:
@@ -285,7 +304,6 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             ix = whoosh_index.open_dir(str(new))
         else:
             new.mkdir()
-            (new / "docs").mkdir()
             ix = whoosh_index.create_in(str(new), schema())
         catalog = _read_json(previous / "catalog.json", {}) if previous else {}
         entries = catalog.get("docs", {})
@@ -296,7 +314,6 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             for doc_id in old_ids:
                 writer.delete_by_term("doc_id", doc_id)
                 entries.pop(doc_id, None)
-                (new / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
             pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else None
             try:
                 prepared = pool.map(_prepare, docs, chunksize=8) if pool else map(_prepare, docs)
@@ -304,9 +321,8 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
                                       disable=True if progress is False else None, file=out, leave=False):
                     for rec in recs:
                         writer.add_document(**rec)
-                    _write_json(new / "docs" / f"{doc.id}.json", doc.to_json())
                     rel = next(r for r, d in by_rel.items() if d is doc)
-                    entries[doc.id] = catalog_entry(doc, rel)
+                    entries[doc.id] = catalog_entry(doc, rel, _write_document(root, doc))
             finally:
                 if pool:
                     pool.shutdown()
@@ -321,6 +337,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
                                            "docs": entries, "clauses": summary.clauses})
         _write_json(new / "manifest.json", manifest)
         _fsync_dir(new)
+        _fsync_dir(root / DOCS)
         final = builds / name
         os.rename(new, final)
         _swap(root, final)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from .index import CURRENT, IndexUnavailable, open_build
+from .index import CURRENT, DOCS, IndexUnavailable, open_build
 from .model import Document
 from .refs import name_variants
 
@@ -45,7 +45,7 @@ class Build:
     def _document(self, doc_id: str) -> Document | None:
         if doc_id not in self.docs:
             return None
-        data = json.loads((self.path / "docs" / f"{doc_id}.json").read_text(encoding="utf-8"))
+        data = json.loads((self.path.parent.parent / DOCS / self.docs[doc_id]["json"]).read_text(encoding="utf-8"))
         return Document.from_json(data)
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
