@@ -1,0 +1,284 @@
+"""The site through Flask's test client: every page and JSON route, good and bad parameters."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from lxml import html as lxml_html
+
+from kb import browse
+from kb.citation import cite, url
+from kb.search import search
+from kb.taxonomy import taxonomy
+from tests.conftest import ROOT
+from web import create_app
+
+DOC_ID = "cs-swzj-2020-8"
+
+
+@pytest.fixture(scope="module")
+def client(policies_index):
+    return create_app(policies_index).test_client()
+
+
+@pytest.fixture(scope="module")
+def doc(library):
+    return library.build().document(DOC_ID)
+
+
+def page(response):
+    return lxml_html.fromstring(response.get_data(as_text=True))
+
+
+def texts(tree, xpath: str) -> list[str]:
+    return [" ".join(e.text_content().split()) for e in tree.xpath(xpath)]
+
+
+# ---------------------------------------------------------------- home
+
+def test_home_shows_areas_with_clause_counts_levels_and_coverage(client, library):
+    b = library.build()
+    tree = page(client.get("/"))
+    counts = browse.clause_counts(b)
+    for area in taxonomy().areas:
+        link = tree.xpath(f'//ul[@class="areas"]//a[@href="/area/{area.slug}"]')
+        assert link and f"{counts[area.name]} 条" in link[0].text_content()
+    listed = {a.get("href") for a in tree.xpath('//section[@id="documents"]//ul[@class="docs"]//a')}
+    assert listed == {url(i) for i in b.docs}
+    coverage = dict(zip(texts(tree, '//table[@class="figures"]/tbody/tr/th'),
+                        texts(tree, '//table[@class="figures"]/tbody/tr/td[@class="num"]')))
+    assert coverage == {c: str(sum(1 for d in b.docs.values() if d["coverage"] == c)) for c in taxonomy().coverages}
+    assert tree.xpath('//form[@role="search"]//label[@for="q"]')
+
+
+def test_clause_counts_count_clauses_only(library):
+    b = library.build()
+    for area, count in browse.clause_counts(b).items():
+        expected = sum(1 for i in b.docs for c in b.document(i).clauses if area in c.areas)
+        assert count == expected, area
+
+
+# ---------------------------------------------------------------- results
+
+def test_results_show_marked_snippets_and_keep_the_query(client, library):
+    response = client.get("/search?q=增值税")
+    assert response.status_code == 200
+    tree = page(response)
+    expected = search(library, "增值税", limit=10)
+    assert [a.get("href") for a in tree.xpath('//ol[@class="hits"]/li/h2/a')] == [h.url for h in expected.hits]
+    assert tree.xpath('//p[@class="snippet"]/mark')
+    assert all(m.text_content() == "增值税" for m in tree.xpath('//p[@class="snippet"]/mark'))
+    assert tree.xpath('//input[@name="q"]/@value') == ["增值税"]
+    assert f"共 {expected.total} 条" in response.get_data(as_text=True)
+    first = tree.xpath('//ol[@class="hits"]/li')[0]
+    assert expected.hits[0].status in first.text_content()
+    assert expected.hits[0].coverage in first.text_content()
+
+
+def test_facet_links_filter_combine_and_remove(client, library):
+    tree = page(client.get("/search?q=增值税"))
+    facet = tree.xpath('//nav[@class="facets"]//a[contains(., "疫情防控保障")]')[0]
+    count = int(facet.xpath('.//span[@class="count"]')[0].text)
+    filtered = client.get(facet.get("href"))
+    assert parse_qs(urlsplit(facet.get("href")).query)["area"] == ["疫情防控保障"]
+    expected = search(library, "增值税", {"area": ["疫情防控保障"]})
+    assert expected.total == count
+    tree = page(filtered)
+    assert f"共 {count} 条" in filtered.get_data(as_text=True)
+    chip = tree.xpath('//div[@class="active-filters"]/a')
+    assert len(chip) == 1 and "疫情防控保障" in chip[0].text_content()
+    # a second facet combines with the first
+    status = tree.xpath('//nav[@class="facets"]//section[h3="效力状态"]//a')[0]
+    both = parse_qs(urlsplit(status.get("href")).query)
+    assert both["area"] == ["疫情防控保障"] and len(both["status"]) == 1
+    assert len(page(client.get(status.get("href"))).xpath('//div[@class="active-filters"]/a')) == 2
+    # the chip removes its filter and keeps the query
+    removed = parse_qs(urlsplit(chip[0].get("href")).query)
+    assert removed == {"q": ["增值税"]}
+
+
+def test_sort_by_date_and_pagination(client, library):
+    by_date = search(library, "疫情", limit=3, sort="date")
+    tree = page(client.get("/search?q=疫情&sort=date&limit=3"))
+    assert [a.get("href") for a in tree.xpath('//ol[@class="hits"]/li/h2/a')] == [h.url for h in by_date.hits]
+    if by_date.total > 3:
+        next_link = tree.xpath('//nav[@class="pager"]//a[@rel="next"]')[0].get("href")
+        assert parse_qs(urlsplit(next_link).query) == {"q": ["疫情"], "sort": ["date"], "limit": ["3"], "page": ["2"]}
+        second = page(client.get(next_link))
+        expected = search(library, "疫情", limit=3, page=2, sort="date")
+        assert [a.get("href") for a in second.xpath('//ol[@class="hits"]/li/h2/a')] == [h.url for h in expected.hits]
+        assert second.xpath('//nav[@class="pager"]//span[@aria-current="page"]')[0].text == "2"
+
+
+def test_no_results_says_so_and_suggests(client):
+    response = client.get("/search?q=量子纠缠超导&area=finance-tax")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "没有找到" in text and "减少词语" in text
+    clear = page(response).xpath('//a[contains(., "去掉所有筛选条件")]')[0].get("href")
+    assert parse_qs(urlsplit(clear).query) == {"q": ["量子纠缠超导"]}
+
+
+@pytest.mark.parametrize("query, path", [("财税公告2020年第8号 第三条", "三"), ("财政部 税务总局公告2020年第8号", "")])
+def test_reference_query_opens_clause_or_document(client, library, query, path):
+    assert search(library, query).lookup == url(DOC_ID, path)
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 302
+    assert response.headers["Location"] == url(DOC_ID, path)
+
+
+def test_empty_query_prompts_and_single_area_browses(client):
+    response = client.get("/search?q=")
+    assert response.status_code == 200 and "请在上方搜索框输入" in response.get_data(as_text=True)
+    response = client.get("/search?q=&area=job-retention")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/area/job-retention")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("q=税&area=不存在的领域", "未知的支持领域"),
+    ("q=税&page=-1", "页码"),
+    ("q=税&page=0", "页码"),
+    ("q=税&page=1000000000", "页码"),
+    ("q=税&page=abc", "页码必须是整数"),
+    ("q=税&limit=0", "每页条数"),
+    ("q=税&limit=100000", "每页条数"),
+    ("q=税&sort=random", "排序方式"),
+])
+def test_bad_parameters_are_a_helpful_400(client, query, message):
+    for path in ("/search?", "/api/search?"):
+        response = client.get(path + query)
+        assert response.status_code == 400, path + query
+        if path.startswith("/api"):
+            assert message in response.get_json()["error"]
+        else:
+            assert message in response.get_data(as_text=True)
+            assert "回到首页" in response.get_data(as_text=True)
+
+
+def test_page_past_the_end_is_404_with_a_way_back(client, library):
+    total = search(library, "增值税").total
+    response = client.get(f"/search?q=增值税&page={total + 1}&limit=1")
+    assert response.status_code == 404
+    assert "看最后一页" in response.get_data(as_text=True)
+
+
+def test_five_thousand_character_query(client):
+    response = client.get("/search", query_string={"q": "企业" * 2500})
+    assert response.status_code == 200
+    assert "查询太长" in response.get_data(as_text=True)
+    assert client.get("/api/search", query_string={"q": "企业" * 2500}).get_json()["truncated"] is True
+
+
+# ---------------------------------------------------------------- document and clause
+
+def test_document_page_anchors_every_clause_with_toc_and_provenance(client, doc):
+    response = client.get(f"/doc/{DOC_ID}")
+    assert response.status_code == 200
+    tree = page(response)
+    anchors = tree.xpath('//section[contains(@class, "clause")]/@id')
+    assert anchors == [f"clause-{c.path}" for c in doc.clauses]
+    assert tree.xpath('//nav[@class="toc"]//a/@href') == [f"#clause-{c.path}" for c in doc.clauses]
+    permalinks = tree.xpath('//section[contains(@class, "clause")]//a[@class="permalink"]/@href')
+    assert permalinks == [url(DOC_ID, c.path) for c in doc.clauses]
+    provenance = " ".join(tree.xpath('//section[@class="provenance"]')[0].text_content().split())
+    assert doc.coverage_note in provenance
+    assert taxonomy().coverages[doc.coverage] in provenance
+    assert tree.xpath('//section[@class="provenance"]//ul[@class="sources"]//a/@href') == doc.sources
+    body = tree.xpath('//section[@class="body"]')[0].text_content()
+    assert all(c.text[:30] in body for c in doc.clauses)
+    assert tree.xpath('//h1')[0].text_content() == doc.title
+
+
+def test_clause_page_has_citation_context_validity_and_source(client, doc):
+    clause = doc.clauses[3]
+    response = client.get(url(DOC_ID, clause.path))
+    assert response.status_code == 200
+    tree = page(response)
+    assert tree.xpath('//p[@class="citation-text"]')[0].text == cite(doc.title, doc.doc_no, doc.status, clause.path)
+    assert tree.xpath('//button[@data-copy="citation"]')
+    assert clause.heading in tree.xpath("//h1")[0].text_content()
+    assert tree.xpath('//nav[@class="breadcrumb"]//a/@href')[0] == url(DOC_ID)
+    assert "已失效" in tree.xpath('//p[@role="note"]')[0].text_content()
+    assert tree.xpath('//ul[@class="sources"]//a/@href') == doc.sources
+    assert tree.xpath('//a[@rel="prev"]/@href') == [url(DOC_ID, doc.clauses[2].path)]
+    assert tree.xpath('//a[@rel="next"]/@href') == [url(DOC_ID, doc.clauses[4].path)]
+    assert tree.xpath('//p[@class="permalink-line"]/a/@href')[0].endswith(url(DOC_ID, clause.path))
+
+
+def test_nested_clause_shows_its_context(client, library):
+    b = library.build()
+    nested = next(((i, c) for i in sorted(b.docs) for c in b.document(i).clauses if "/" in c.path), None)
+    if nested is None:
+        pytest.skip("policies/ 中还没有带下级条款的文件")
+    doc_id, clause = nested
+    tree = page(client.get(url(doc_id, clause.path)))
+    crumbs = texts(tree, '//nav[@class="breadcrumb"]//li')
+    assert crumbs[1:] == clause.context
+
+
+@pytest.mark.parametrize("path", ["/doc/no-such-doc", f"/doc/{DOC_ID}/九十九", "/doc/no-such-doc/一",
+                                  "/area/no-such-area", "/nowhere"])
+def test_unknown_things_are_a_helpful_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "回到首页" in text and "支持领域" in text
+
+
+# ---------------------------------------------------------------- areas
+
+def test_area_page_lists_every_clause_of_the_area_grouped_by_document(client, library):
+    b = library.build()
+    for area in taxonomy().areas:
+        tree = page(client.get(f"/area/{area.slug}"))
+        groups = browse.area_documents(b, area.name)
+        assert texts(tree, '//section[@class="area-doc"]/h2') == [g.doc["title"] for g in groups]
+        links = tree.xpath('//section[@class="area-doc"]//ul[@class="clauses"]/li/a/@href')
+        expected = [url(i, c.path) for i in b.docs for c in b.document(i).clauses if area.name in c.areas]
+        assert sorted(links) == sorted(expected)
+
+
+# ---------------------------------------------------------------- JSON
+
+@pytest.mark.parametrize("args", [["增值税"], ["增值税", "--area", "疫情防控保障", "--limit", "2"], ["财税公告2020年第8号 第三条"]])
+def test_api_search_is_the_cli_json(client, policies_index, args):
+    cli = subprocess.run([sys.executable, "-m", "kb", "search", *args, "--json", "--index", str(policies_index)],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    query = {"q": args[0]}
+    if "--area" in args:
+        query.update(area=args[args.index("--area") + 1], limit=args[args.index("--limit") + 1])
+    response = client.get("/api/search", query_string=query)
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.get_json() == json.loads(cli.stdout)
+
+
+def test_api_search_facets_on_request(client):
+    assert client.get("/api/search?q=增值税").get_json()["facets"] == {}
+    assert client.get("/api/search?q=增值税&facets=1").get_json()["facets"]["areas"]
+
+
+def test_api_doc(client, doc, library):
+    data = client.get(f"/api/doc/{DOC_ID}").get_json()
+    assert data["title"] == doc.title and data["status"] == doc.status
+    assert len(data["clauses"]) == library.build().docs[DOC_ID]["clauses"]
+    assert [c["url"] for c in data["clauses"]] == [url(DOC_ID, c.path) for c in doc.clauses]
+    assert data["clauses"][0]["citation"] == cite(doc.title, doc.doc_no, doc.status, doc.clauses[0].path)
+    assert "source_path" not in data
+    response = client.get("/api/doc/no-such-doc")
+    assert response.status_code == 404 and "no-such-doc" in response.get_json()["error"]
+
+
+def test_api_areas(client, library):
+    data = client.get("/api/areas").get_json()
+    counts = browse.clause_counts(library.build())
+    assert [(a["name"], a["slug"], a["clauses"]) for a in data] == [(a.name, a.slug, counts[a.name]) for a in taxonomy().areas]
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404 and response.get_json()["status"] == 404
+    response = client.post("/api/search?q=税")
+    assert response.status_code == 405 and response.get_json()["error"]

@@ -1,0 +1,114 @@
+"""What a user must never see: running document text, a traceback, a stale index after a rebuild."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from lxml import html as lxml_html
+
+from kb.index import build
+from web import create_app
+
+DOC_ID = "cs-swzj-2020-8"
+ATTACK = '<script>alert(1)</script> <img src=x onerror=alert(2)> [点我](javascript:alert(3))'
+PAGES = ["/", "/search?q=增值税", f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/一", "/area/finance-tax", "/nowhere"]
+
+
+def _replace_in_copy(policies_copy, old: str, new: str) -> None:
+    path = policies_copy / f"{DOC_ID}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def attacked_client(policies_copy, tmp_path):
+    """The real document with script, an onerror attribute and a javascript: link in clause 一."""
+    _replace_in_copy(policies_copy, "允许一次性计入当期成本费用", f"允许一次性计入当期成本费用{ATTACK}")
+    build(policies_copy, tmp_path / "index", progress=False)
+    return create_app(tmp_path / "index").test_client()
+
+
+@pytest.mark.parametrize("where", [f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/一", "/search?q=一次性计入当期成本费用",
+                                   "/area/finance-tax"])
+def test_markup_in_a_document_is_shown_as_text(attacked_client, where):
+    tree = lxml_html.fromstring(attacked_client.get(where).get_data(as_text=True))
+    assert "<script>alert(1)</script>" in tree.xpath("//main")[0].text_content()
+    assert tree.xpath("//script[not(@src)]") == []
+    assert tree.xpath("//img | //*[@onerror]") == []
+    assert tree.xpath('//a[starts-with(normalize-space(@href), "javascript")]') == []
+
+
+def test_markup_in_a_query_is_shown_as_text(client_for_policies):
+    response = client_for_policies.get("/search", query_string={"q": ATTACK})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<script>alert" not in body and not re.search(r"<img[^>]*onerror", body)
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;' in body
+
+
+@pytest.fixture(scope="module")
+def client_for_policies(policies_index):
+    return create_app(policies_index).test_client()
+
+
+@pytest.mark.parametrize("where", PAGES + ["/api/search?q=税", "/api/areas", "/static/app.js"])
+def test_security_headers_everywhere(client_for_policies, where):
+    response = client_for_policies.get(where)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("where", PAGES)
+def test_pages_have_no_inline_script_or_outside_assets(client_for_policies, where):
+    body = client_for_policies.get(where).get_data(as_text=True)
+    assert all('src="/static/' in tag for tag in re.findall(r"<script[^>]*>", body))
+    assert " style=" not in body and "<style" not in body and " on" + "click=" not in body
+    assert not re.search(r'<(?:link|script)[^>]+(?:href|src)="(?:https?:)?//', body)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_only_get_and_head(client_for_policies, method):
+    response = client_for_policies.open("/", method=method)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD"
+    assert "只提供查阅" in response.get_data(as_text=True)
+    assert client_for_policies.head("/").status_code == 200
+
+
+def test_unexpected_error_is_a_chinese_500_without_traceback(policies_index, monkeypatch):
+    app = create_app(policies_index)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr("web.pages.stats", broken)
+    monkeypatch.setattr("web.api.search", broken)
+    for where, kind in (("/", "text/html"), ("/api/search?q=税", "application/json")):
+        response = app.test_client().get(where)
+        assert response.status_code == 500 and response.mimetype == kind
+        body = response.get_data(as_text=True)
+        assert "Traceback" not in body and "secret internal detail" not in body
+        assert "服务器出错了" in body or "意外错误" in body
+
+
+def test_missing_index_is_a_503_page(tmp_path):
+    client = create_app(tmp_path / "no-index").test_client()
+    response = client.get("/")
+    assert response.status_code == 503 and "索引尚未建立" in response.get_data(as_text=True)
+    assert client.get("/api/search?q=税").status_code == 503
+
+
+def test_rebuilt_index_is_served_without_restart(policies_copy, tmp_path):
+    index = tmp_path / "index"
+    build(policies_copy, index, progress=False)
+    client = create_app(index).test_client()
+    clause = f"/doc/{DOC_ID}/{quote('四')}"
+    assert "由5年延长至8年" in client.get(clause).get_data(as_text=True)
+    _replace_in_copy(policies_copy, "由5年延长至8年", "由5年延长至8年（重建测试标记）")
+    build(policies_copy, index, progress=False)
+    assert "重建测试标记" in client.get(clause).get_data(as_text=True)
+    assert client.get("/api/search?q=重建测试标记").get_json()["total"] >= 1
