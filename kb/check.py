@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .docformat import ParsedFile, parse_file, to_document
+from .match import condition_problems
 from .model import Document, Problem
 from .numbering import law_label, policy_label
 from .taxonomy import taxonomy
@@ -110,6 +111,15 @@ def _check_meta(parsed: ParsedFile) -> None:
             parsed.problem(line, f"条款 {clause.path}：conditions 应为“条件: 值”的形式")
 
 
+def _check_conditions(parsed: ParsedFile) -> None:
+    """The `conditions` of each clause, in the schema that matching reads (kb.match)."""
+    for clause in parsed.clauses:
+        conditions = clause.meta.get("conditions")
+        if isinstance(conditions, dict):
+            for message in condition_problems(conditions):
+                parsed.problem(clause.meta.get("_line", clause.line), f"条款 {clause.path}：{message}")
+
+
 def _check_clauses(parsed: ParsedFile) -> None:
     coverage = parsed.fields.get("coverage")
     may_skip = coverage in PARTIAL_COVERAGES
@@ -160,6 +170,7 @@ def validate(parsed: ParsedFile) -> list[Problem]:
     if parsed.fields or not parsed.problems:
         _check_front_matter(parsed)
         _check_meta(parsed)
+        _check_conditions(parsed)
         _check_clauses(parsed)
     return sorted(set(parsed.problems), key=lambda p: (p.line, p.message))
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from .check import check_paths
 from .index import IndexUnavailable
 from .library import Library
+from .match import BENEFIT_LABELS, STATUS_LABELS, match
+from .profile import LABELS, Profile, ProfileError
 from .search import SearchError, search
 from .stats import stats
 
@@ -79,6 +81,64 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def _read_profile(path: str) -> Profile:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ProfileError(f"无法读取企业情况文件 {path}：{exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"企业情况文件 {path} 不是 UTF-8 编码") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"{path}:{exc.lineno}: JSON 格式错误（第 {exc.colno} 列）") from None
+    return Profile.from_json(data)
+
+
+def _profile_line(profile: Profile) -> str:
+    parts = []
+    for key, value in profile.to_json().items():
+        if value in (None, []):
+            continue
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif isinstance(value, list):
+            value = "、".join(value)
+        elif key == "layoff_rate":
+            value = f"{value * 100:g}%"
+        parts.append(f"{LABELS[key]}：{value}")
+    return "，".join(parts) or "未填写（所有条件都需自行确认）"
+
+
+def cmd_match(args) -> int:
+    result = match(Library(args.index).build(), _read_profile(args.profile))
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    print(f"企业情况：{_profile_line(result.profile)}")
+    for status in ("applicable", "not_applicable", "undetermined"):
+        items = getattr(result, status)
+        print(f"\n== {STATUS_LABELS[status]}（{len(items)} 条）==")
+        for area, group in result.grouped(status):
+            print(f"\n【{area}】")
+            for item in group:
+                print(f"· {item.citation}{'  ' + item.heading if item.heading else ''}")
+                if status != "undetermined":
+                    print(f"  {'理由' if status == 'applicable' else '原因'}：{'；'.join(item.reasons)}")
+                if item.open_conditions and status != "not_applicable":
+                    print(f"  待确认：{'；'.join(item.open_conditions)}")
+                facts = [*(f"{BENEFIT_LABELS[k]}：{v}" for k, v in item.benefit.items()), item.deadline and f"截止：{item.deadline}",
+                         item.department and f"负责部门：{item.department}"]
+                if status == "applicable" and any(facts):
+                    print(f"  {'；'.join(f for f in facts if f)}")
+                print(f"  {item.url}")
+    if result.incomplete:
+        print("\n以下文件未收录全部条款，其中的措施可能没有列出：")
+        for d in result.incomplete:
+            print(f"· 《{d['title']}》（{d['coverage']}） {d['url']}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kb", description="惠企政策知识库命令行")
     sub = p.add_subparsers(dest="command", required=True)
@@ -99,6 +159,12 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true")
     t.add_argument("--index", default=DEFAULT_INDEX)
     t.set_defaults(func=cmd_stats)
+
+    m = sub.add_parser("match", help="我的企业能享受哪些政策：按企业情况匹配措施")
+    m.add_argument("profile", metavar="PROFILE.json", help="企业情况（JSON 对象；- 表示从标准输入读取）")
+    m.add_argument("--json", action="store_true")
+    m.add_argument("--index", default=DEFAULT_INDEX)
+    m.set_defaults(func=cmd_match)
     return p
 
 
@@ -106,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except SearchError as exc:
+    except (SearchError, ProfileError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except IndexUnavailable as exc:
