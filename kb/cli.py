@@ -81,6 +81,27 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    # imported here: python-docx and lxml would slow every other command's start
+    from tqdm import tqdm
+
+    from .importer import import_sources, report
+
+    if args.source and len(args.sources) != 1:
+        print("错误：--source 只能用于单个文件的导入", file=sys.stderr)
+        return 2
+    outcomes = import_sources(args.sources, args.out, source_url=args.source, force=args.force,
+                              progress=lambda files: tqdm(files, desc="导入", unit="个", leave=False,
+                                                          disable=len(files) < 50 or None))
+    out, err = report.lines(outcomes, verbose=not args.quiet)
+    for line in out:
+        print(line)
+    for line in err:
+        print(line, file=sys.stderr)
+    print(report.summary(outcomes, args.out))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
 def _read_profile(path: str) -> Profile:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
@@ -139,6 +160,23 @@ def cmd_match(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from .importer.writer import write_atomic
+    from .skeleton import skeleton
+
+    text = skeleton(law=args.law)
+    if not args.out:
+        print(text, end="")
+        return 0
+    target = Path(args.out)
+    if target.exists():
+        print(f"错误：{target} 已存在，未覆盖", file=sys.stderr)
+        return 1
+    write_atomic(target, text)
+    print(f"已写入 {target}：填好标记为“待填写”的字段后运行 python -m kb check {target}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kb", description="惠企政策知识库命令行")
     sub = p.add_subparsers(dest="command", required=True)
@@ -165,6 +203,19 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--json", action="store_true")
     m.add_argument("--index", default=DEFAULT_INDEX)
     m.set_defaults(func=cmd_match)
+
+    i = sub.add_parser("import", help="把官方文件（.txt、.docx、LawRefBook .md）转换为本库格式")
+    i.add_argument("sources", nargs="+", metavar="SRC", help="文件或目录")
+    i.add_argument("--out", required=True, help="输出目录，如 policies/")
+    i.add_argument("--source", help="原文网址，写入 sources（只导入一个文件时）")
+    i.add_argument("--force", action="store_true", help="覆盖输出目录中内容不同的同名文件")
+    i.add_argument("--quiet", action="store_true", help="只报告失败和跳过的文件")
+    i.set_defaults(func=cmd_import)
+
+    n = sub.add_parser("new", help="写出一份空白文档骨架，每个头信息字段都附说明")
+    n.add_argument("out", nargs="?", help="要写入的文件（省略则打印）")
+    n.add_argument("--law", action="store_true", help="法规式（章、第X条），默认是政策文件式（一、（一））")
+    n.set_defaults(func=cmd_new)
     return p
 
 

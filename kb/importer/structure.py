@@ -1,0 +1,223 @@
+"""What an official text says about itself: title, 文号, issuer, dates, and its clause hierarchy.
+
+Works on paragraphs of plain text (from .txt or .docx). Whatever cannot be determined is left as
+check.PLACEHOLDER for the writer, never guessed into a plausible-looking value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..check import PLACEHOLDER
+from ..numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
+from ..refs import DOC_NO, NOTICE_NO
+
+_CN_DIGIT = "〇零一二三四五六七八九"
+_YEAR = rf"(\d{{4}}|[{_CN_DIGIT}]{{4}})"
+_MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+DATE = re.compile(rf"{_YEAR}\s*年\s*{_MD}\s*月\s*{_MD}\s*日")
+DATE_LINE = re.compile(rf"^\s*{DATE.pattern}\s*$")
+EFFECTIVE_FROM = re.compile(rf"自\s*(?:({DATE.pattern})|(印发|发布|公布|签发)之日)\s*起\s*(?:施行|执行|实施|生效)")
+EFFECTIVE_UNTIL = re.compile(rf"(?:有效期|执行期限?|实施期限?)(?:[^。；，,]{{0,20}}?)至\s*{DATE.pattern}")
+ORDER_NO = re.compile(r"((?:中华人民共和国)?[\u4e00-\u9fff]{2,30}?(?:令|公告))\s*第\s*([\d〇零一二三四五六七八九十百千]+)\s*号")
+TITLE_END = re.compile(r"(通知|意见|办法|方案|措施|规定|条例|决定|公告|通告|细则|规则|批复|函|纲要|规划|指引|指南|"
+                       r"要点|法|解释|决议|通报|报告|纪要)$")
+ISSUER_END = re.compile(r"(人民政府|办公室|办公厅|委员会|局|厅|部|署|院|银行|中心|总局|政府|党委|小组|指挥部)$")
+CONGRESS = re.compile(r"([\u4e00-\u9fff]*?)第[一二三四五六七八九十\d]+届(全国)?人民代表大会(常务委员会|常委会)?")
+OTHER_BODIES = ("国务院", "最高人民法院", "最高人民检察院")
+TYPE_WORDS = (("通知", "通知"), ("公告", "公告"), ("通告", "公告"), ("意见", "意见"), ("方案", "方案"),
+              ("解释", "司法解释"), ("条例", "规范性文件"), ("办法", "规范性文件"), ("规定", "规范性文件"),
+              ("细则", "规范性文件"), ("措施", "规范性文件"), ("纪要", "会议"))
+
+
+class Unconvertible(Exception):
+    """A source that cannot be converted; the message says why, for the writer."""
+
+
+def read_utf8(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unconvertible(f"无法读取文件：{exc.strerror}") from exc
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Unconvertible(f"不是 UTF-8 编码的 Markdown（第 {line} 行）") from exc
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 4:         # 二〇二〇: digit by digit
+        return int("".join(str(_CN_DIGIT.index(c) % 10 if c != "〇" else 0) for c in text))
+    return cn_to_int(text) or 0
+
+
+def to_date(m: re.Match, first: int = 1) -> dt.date | None:
+    try:
+        return dt.date(_number(m.group(first)), _number(m.group(first + 1)), _number(m.group(first + 2)))
+    except ValueError:
+        return None
+
+
+def issuers_in(text: str) -> list[str]:
+    """Issuing bodies named in an event line (通过/公布/发布…): legislatures, 国务院, the courts."""
+    m = CONGRESS.search(text)
+    if m:
+        prefix = m.group(1).split("》")[-1]
+        return [f"{prefix}{m.group(2) or ''}人民代表大会" + ("常务委员会" if m.group(3) else "")]
+    order = ORDER_NO.search(text)
+    if order and order.group(1).endswith("令"):
+        return [order.group(1).removeprefix("中华人民共和国").removesuffix("令")]
+    return [body for body in OTHER_BODIES if body in text]
+
+
+def order_number(text: str) -> str:
+    """国务院令第731号, 某某公告第42号, or a 文号 in any bracket style, as written."""
+    for pattern in (ORDER_NO, DOC_NO, NOTICE_NO):
+        m = pattern.search(text)
+        if m:
+            return m.group(0).strip()
+    return ""
+
+
+def guess_type(title: str) -> str | None:
+    for word, doc_type in TYPE_WORDS:
+        if title.endswith(word):
+            return doc_type
+    return None
+
+
+def guess_level(issuers: list[str]) -> str | None:
+    if not issuers:
+        return None
+    first = issuers[0]
+    if first.startswith(("国务院", "中共中央", "全国")) or re.match(r"^(财政部|国家|.{2,8}部$)", first):
+        return "国家"
+    if re.search(r"(省|自治区)", first):
+        return "省"
+    if "市" in first or "州" in first or "县" in first:
+        return "市"
+    return None
+
+
+# ---------------------------------------------------------------- plain text to the project's body
+
+@dataclass
+class Outline:
+    """A plain text read as an official document."""
+    title: str = ""
+    doc_no: str = ""
+    issuers: list[str] = field(default_factory=list)
+    date: dt.date | None = None
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    body: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+
+def _law_structure_level(kind: str, has_bian: bool) -> int:
+    return {"编": 2, "章": 3 if has_bian else 2, "节": 4 if has_bian else 3}[kind]
+
+
+def _is_signature(paragraphs: list[str], i: int) -> bool:
+    """An issuer line directly followed by a date line: the signature block of an official text."""
+    return (i + 1 < len(paragraphs) and len(paragraphs[i]) <= 40 and bool(ISSUER_END.search(paragraphs[i]))
+            and bool(DATE_LINE.match(paragraphs[i + 1])))
+
+
+LAW_CLAUSE = re.compile(r"^(第[〇零一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?)\s*(.*)$")
+
+
+def _policy_heading(paragraph: str, label) -> list[str]:
+    """A unit as a heading. A short title stays on the heading line, with the text after it when
+    it ends in 。 (the parser splits 标题。正文 there); a unit that opens with a sentence gets a
+    bare label and keeps the sentence as its text."""
+    marks = "#" * (label.level + 1)
+    rest = label.rest
+    cut = rest.find("。")
+    if (cut < 0 and len(rest) <= 40) or (0 < cut <= 20 and len(rest) > cut + 1):
+        return [f"{marks} {paragraph}", ""]
+    return [f"{marks} {paragraph[:len(paragraph) - len(rest)].strip()}", "", rest, ""]
+
+
+def _head(paras: list[str], out: Outline) -> int:
+    """Read title, 文号 and issuer from the lines before the text proper; where the preamble starts."""
+    for p in paras[:6]:
+        m = DOC_NO.search(p) or NOTICE_NO.search(p)
+        if m and len(p) <= len(m.group(0)) + 6:
+            out.doc_no = m.group(0).strip()
+            break
+    at = next((i for i, p in enumerate(paras[:6]) if p != out.doc_no and ("关于" in p or TITLE_END.search(p))), None)
+    if at is None:
+        return 0
+    title = paras[at]
+    if at > 0 and ISSUER_END.search(paras[at - 1]) and title.startswith("关于"):
+        title = paras[at - 1] + title
+    out.title = title
+    if "关于" in title[1:]:
+        out.issuers = [i for i in re.split(r"[ 、，,]+", title.split("关于")[0]) if i]
+    start = at + 1
+    while start < len(paras) and (paras[start] == out.doc_no or DATE_LINE.match(paras[start])):
+        if DATE_LINE.match(paras[start]):
+            out.date = to_date(DATE.search(paras[start]))
+        start += 1
+    return start
+
+
+def outline(paragraphs: list[str]) -> Outline:
+    """Title, 文号, issuer, dates and clause hierarchy of an official text's paragraphs."""
+    paras = [re.sub(r"[ \t\u3000\xa0]+", " ", p).strip() for p in paragraphs]
+    paras = [p for p in paras if p]
+    if not paras:
+        raise Unconvertible("没有可识别的文字")
+    out = Outline()
+    law_mode = any(LAW_CLAUSE.match(p) for p in paras)
+    has_bian = any((m := STRUCTURE.match(p)) and m.group(2) == "编" for p in paras)
+    first_unit = next((i for i, p in enumerate(paras)
+                       if (LAW_CLAUSE.match(p) or STRUCTURE.match(p) if law_mode else parse_policy_label(p))),
+                      len(paras))
+    start = _head(paras[:first_unit], out)
+
+    text: list[str] = []
+    i = start
+    while i < len(paras):
+        p = paras[i]
+        if _is_signature(paras, i):
+            out.issuers = out.issuers or [p]
+            out.date = out.date or to_date(DATE.search(paras[i + 1]))
+            i += 2
+            continue
+        if DATE_LINE.match(p):       # a date standing alone is the 成文日期, not text
+            out.date = out.date or to_date(DATE.search(p))
+        else:
+            text.append(p)
+        i += 1
+
+    for p in text:
+        m = EFFECTIVE_FROM.search(p)
+        if m and not out.effective_from:
+            out.effective_from = to_date(m, 2) if m.group(1) else out.date
+        m = EFFECTIVE_UNTIL.search(p)
+        if m and not out.effective_until:
+            out.effective_until = to_date(m)
+
+    for p in text:
+        law = LAW_CLAUSE.match(p) if law_mode else None
+        struct = STRUCTURE.match(p) if law_mode and not law else None
+        policy = parse_policy_label(p) if not law_mode else None
+        if law and parse_law_clause(f"{law.group(1)} x"):
+            label = parse_law_clause(f"{law.group(1)} x").label
+            out.body += [f"{law.group(1)} {law.group(2)}".rstrip(), ""]
+            out.labels.append(label)
+        elif struct:
+            out.body += ["#" * _law_structure_level(struct.group(2), has_bian) + " " + p, ""]
+        elif policy:
+            out.body += _policy_heading(p, policy)
+            out.labels.append(policy.label)
+        else:
+            out.body += [p, ""]
+    return out

@@ -1,0 +1,209 @@
+"""The importer on fixtures written for it: .txt (UTF-8, GB18030), .docx built here, a LawRefBook-style
+file, broken files, and the writer's whole workflow (import, fill, check, build, search)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from kb.check import check_paths, PLACEHOLDER
+from kb.cli import main as kb
+from kb.docformat import parse_file
+from kb.importer import import_sources
+from kb.importer.lawrefbook import source_labels
+from kb.index import build
+from kb.library import Library
+from kb.search import search
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+NOTICE = FIXTURES / "caishui-2020-8.txt"
+NOTICE_GB = FIXTURES / "caishui-2020-8-gb18030.txt"
+LAW = FIXTURES / "lawrefbook" / "刑法" / "刑法（节选）(2020-12-26).md"
+
+
+def _one(outcomes):
+    assert len(outcomes) == 1, outcomes
+    return outcomes[0]
+
+
+def _front(path: Path) -> dict:
+    return parse_file(path).fields
+
+
+def test_plain_text_notice_is_read_as_an_official_document(tmp_path):
+    o = _one(import_sources([str(NOTICE)], tmp_path))
+    assert o.status == "written" and o.unknown == ["status"]
+    f = _front(o.path)
+    assert f["title"] == "财政部 税务总局关于支持新型冠状病毒感染的肺炎疫情防控有关税收政策的公告"
+    assert f["doc_no"] == "财政部 税务总局公告2020年第8号"
+    assert f["issuers"] == ["财政部", "税务总局"]
+    assert (f["date"], f["effective_from"]) == ("2020-02-06", "2020-01-01")
+    assert (f["type"], f["level"], f["coverage"]) == ("公告", "国家", "官方全文")
+    assert f["sources"] == [str(NOTICE)]
+    parsed = parse_file(o.path)
+    assert [c.path for c in parsed.clauses] == ["一", "二", "三", "四", "五", "六"]
+    two = parsed.clauses[1]
+    assert two.text.startswith("疫情防控重点保障物资生产企业可以按月") and "增量留抵税额，是指" in two.text
+    assert "财政部" not in parsed.clauses[-1].text    # the signature is front matter, not clause text
+
+
+def test_checker_names_what_the_importer_left_to_fill(tmp_path):
+    o = _one(import_sources([str(NOTICE)], tmp_path))
+    _, problems = check_paths([o.path])
+    status_line = next(i for i, l in enumerate(o.path.read_text(encoding="utf-8").split("\n"), 1)
+                       if l.startswith("status:"))
+    assert problems and all(p.line == status_line for p in problems)
+    assert any("status" in p.message and "尚未填写" in p.message for p in problems)
+    o.path.write_text(o.path.read_text(encoding="utf-8").replace(f"status: {PLACEHOLDER}", "status: 已失效"),
+                      encoding="utf-8")
+    docs, problems = check_paths([o.path])
+    assert not problems and len(docs[0].clauses) == 6
+
+
+def test_gb18030_text_reads_the_same_as_utf8(tmp_path):
+    utf8 = _one(import_sources([str(NOTICE)], tmp_path / "a"))
+    gb = _one(import_sources([str(NOTICE_GB)], tmp_path / "b"))
+    assert NOTICE_GB.read_bytes() != NOTICE.read_bytes()      # really another encoding
+    strip = lambda p: p.read_text(encoding="utf-8").replace(str(NOTICE_GB), str(NOTICE))
+    assert strip(gb.path) == utf8.path.read_text(encoding="utf-8")
+
+
+def _word(path: Path, paragraphs: list[str]) -> Path:
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    document.save(path)
+    return path
+
+
+def test_docx_policy_hierarchy_of_four_levels(tmp_path):
+    src = _word(tmp_path / "通知.docx", [
+        "示例市人民政府办公室", "关于印发示例措施的通知", "示政办发〔2020〕12号",
+        "各县区人民政府，市政府各部门：", "现将示例措施印发给你们，请认真贯彻执行。",
+        "一、加大财税支持", "（一）减免房租。对承租国有经营用房的企业免收房租。",
+        "1.第一目的正文。", "（1）第一点的正文。", "（2）第二点的正文。", "2.第二目的正文。",
+        "（二）延期缴纳税款", "依法办理延期缴纳。", "二、附则",
+        "本措施自印发之日起施行，有效期至2020年6月30日。",
+        "示例市人民政府办公室", "2020年2月14日",
+    ])
+    o = _one(import_sources([str(src)], tmp_path / "out"))
+    f = _front(o.path)
+    assert f["title"] == "示例市人民政府办公室关于印发示例措施的通知"
+    assert f["doc_no"] == "示政办发〔2020〕12号" and f["issuers"] == ["示例市人民政府办公室"]
+    assert (f["date"], f["effective_from"], f["effective_until"]) == ("2020-02-14", "2020-02-14", "2020-06-30")
+    assert (f["type"], f["level"], f["status"]) == ("通知", "市", "已失效")
+    parsed = parse_file(o.path)
+    assert [c.path for c in parsed.clauses] == ["一", "一/（一）", "一/（一）/1", "一/（一）/1/（1）",
+                                               "一/（一）/1/（2）", "一/（一）/2", "一/（二）", "二"]
+    assert parsed.clauses[1].heading == "减免房租" and parsed.clauses[1].text.startswith("对承租")
+    assert parsed.preamble.startswith("各县区人民政府")
+    assert not check_paths([o.path])[1]
+
+
+def test_docx_law_with_chapters_sub_clauses_and_clauses_over_paragraphs(tmp_path):
+    src = _word(tmp_path / "办法.docx", [
+        "示例市优化营商环境办法", "第一章　总则", "第一条　为了优化营商环境，制定本办法。",
+        "第二条本办法适用于本市行政区域。", "第一节 一般规定", "第三条 有下列情形之一的，依照本办法处理：",
+        "（一）第一种情形；", "（二）第二种情形。", "前款规定的情形，由市人民政府认定。",
+        "第三条之一 新增的条款。", "第二章 附则", "第四条 本办法自2021年3月1日起施行。",
+    ])
+    o = _one(import_sources([str(src)], tmp_path / "out"))
+    parsed = parse_file(o.path)
+    assert [c.label for c in parsed.clauses] == ["第一条", "第二条", "第三条", "第三条之一", "第四条"]
+    third = parsed.clauses[2]
+    assert third.text.count("\n") >= 2 and third.text.endswith("由市人民政府认定。")
+    assert third.context == ["第一章 总则", "第一节 一般规定"]
+    assert _front(o.path)["effective_from"] == "2021-03-01"
+
+
+def test_lawrefbook_file_round_trips(tmp_path):
+    o = _one(import_sources([str(LAW)], tmp_path))
+    docs, problems = check_paths([o.path])
+    assert not problems
+    doc = docs[0]
+    assert [c.label for c in doc.clauses] == source_labels(LAW.read_text(encoding="utf-8").split("\n"))
+    assert [c.label for c in doc.clauses] == ["第一百三十三条", "第一百三十三条之一", "第一百三十四条"]
+    assert (doc.type, doc.level, doc.date.isoformat(), doc.coverage) == ("法律", "国家", "2020-12-26", "部分条款")
+    assert doc.issuers == ["全国人民代表大会"]
+    drunk = doc.clauses[1]
+    assert "醉酒驾驶机动车" in drunk.text and drunk.text.endswith("依照处罚较重的规定定罪处罚。")
+    assert "FORCE BREAK" not in o.path.read_text(encoding="utf-8")
+    assert drunk.context == ["第二编 分则", "第二章 危害公共安全罪"]
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("空白.txt", b"   \n\n", "空"),
+    ("乱码.txt", bytes(range(256)) * 8, "二进制"),
+    ("坏的.docx", b"PK\x03\x04 not really a zip", "Word"),
+    ("旧格式.doc", b"\xd0\xcf\x11\xe0", ".docx"),
+    ("扫描件.pdf", b"%PDF-1.4", "PDF"),
+])
+def test_broken_files_are_named_with_a_reason_and_the_rest_goes_on(tmp_path, capsys, name, data, reason):
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    out = tmp_path / "out"
+    assert kb(["import", str(bad), str(NOTICE), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: 无法导入" in err and reason in err
+    assert [p.name for p in out.iterdir()] == [f"{_front(next(out.iterdir()))['id']}.md"]
+
+
+def test_word_file_without_text(tmp_path):
+    empty = tmp_path / "图片.docx"
+    docx.Document().save(empty)
+    o = _one(import_sources([str(empty)], tmp_path / "out"))
+    assert o.status == "failed" and "没有文字" in o.reason
+    assert zipfile.is_zipfile(empty)
+
+
+def test_reimport_never_overwrites_a_writers_changes(tmp_path, capsys):
+    o = _one(import_sources([str(NOTICE)], tmp_path))
+    assert _one(import_sources([str(NOTICE)], tmp_path)).status == "unchanged"
+    filled = o.path.read_text(encoding="utf-8").replace(f"status: {PLACEHOLDER}", "status: 已失效")
+    o.path.write_text(filled, encoding="utf-8")
+    again = _one(import_sources([str(NOTICE)], tmp_path))
+    assert again.status == "failed" and "--force" in again.reason
+    assert o.path.read_text(encoding="utf-8") == filled
+    assert _one(import_sources([str(NOTICE)], tmp_path, force=True)).status == "written"
+    assert not list(tmp_path.glob(".*"))     # no temporary files left behind
+
+
+def test_source_url_is_recorded(tmp_path):
+    url = "http://www.chinatax.gov.cn/chinatax/n810341/n810755/c5143311/content.html"
+    o = _one(import_sources([str(NOTICE)], tmp_path, source_url=url))
+    assert _front(o.path)["sources"] == [url]
+
+
+def test_new_skeleton_explains_every_field_and_the_checker_names_the_blanks(tmp_path, capsys):
+    from kb.check import KNOWN_FIELDS, REQUIRED
+    target = tmp_path / "new.md"
+    assert kb(["new", str(target)]) == 0
+    text = target.read_text(encoding="utf-8")
+    for key in KNOWN_FIELDS:
+        line = next(l for l in text.split("\n") if l.lstrip("# ").startswith(f"{key}:"))
+        assert "#" in line.lstrip("# "), f"{key} has no explanation"
+    _, problems = check_paths([target])
+    named = {key for key in REQUIRED for p in problems if f"“{key}”" in p.message}
+    assert named == set(REQUIRED)
+    assert kb(["new", str(target)]) == 1      # never overwrites
+
+
+def test_writer_workflow_import_fill_build_and_the_running_library_sees_it(tmp_path, policies_copy):
+    index = tmp_path / "index"
+    build(policies_copy, index, progress=False)
+    library = Library(index)           # the running site's library, opened before the import
+    assert not any("示例" in h.title for h in search(library, "示例措施房租").hits)
+    src = _word(tmp_path / "通知.docx", [
+        "示例市人民政府办公室关于印发示例措施的通知", "示政办发〔2020〕12号",
+        "一、减免示例措施房租。对承租国有经营用房的企业免收房租。", "示例市人民政府办公室", "2020年2月14日"])
+    assert kb(["import", str(src), "--out", str(policies_copy)]) == 0
+    path = next(policies_copy.glob("doc-2020-12-*.md"))
+    text = path.read_text(encoding="utf-8").replace(f"status: {PLACEHOLDER}", "status: 现行有效")
+    path.write_text(text, encoding="utf-8")
+    assert kb(["check", str(policies_copy)]) == 0
+    summary = build(policies_copy, index, progress=False)
+    assert summary.added == [path.stem] and not summary.full
+    hit = search(library, "示例措施房租").hits[0]
+    assert hit.doc_id == path.stem and hit.citation.startswith("《示例市人民政府办公室关于印发示例措施的通知》（示政办发〔2020〕12号）第一条")
