@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .citation import cite, url
 from .model import Clause, Document
-from .profile import REGIONS, Profile, normalise_region, within
+from .profile import REGIONS, Profile, normalise_region, parse_date, within
 from .taxonomy import taxonomy
 
 if TYPE_CHECKING:   # the checker imports this module, and the library imports the checker
@@ -45,15 +45,6 @@ def _items(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _iso(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
 def condition_problems(conditions: dict) -> list[str]:
     """What is wrong with a clause's `conditions` mapping, one message per problem (for the checker)."""
     tax = taxonomy()
@@ -78,9 +69,9 @@ def condition_problems(conditions: dict) -> list[str]:
         elif key == "max_layoff_rate":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 problems.append(f"适用条件 max_layoff_rate 应为 0 到 1 之间的小数（如 0.2 表示 20%），而不是“{value}”")
-        elif _iso(value) is None:
+        elif parse_date(value) is None:
             problems.append(f"适用条件 {key} 的日期“{value}”无法解析，请写成 YYYY-MM-DD")
-    start, end = _iso(conditions.get("from", "")), _iso(conditions.get("until", ""))
+    start, end = parse_date(conditions.get("from", "")), parse_date(conditions.get("until", ""))
     if start and end and end < start:
         problems.append(f"适用条件的截止日期 {end} 早于开始日期 {start}")
     return problems
@@ -193,8 +184,8 @@ def judge(conditions: dict | None, profile: Profile, effective_from: dt.date | N
             outcomes.append(_judge_bool(key, bool(value), profile))
         elif key in ("max_insured_staff", "max_layoff_rate"):
             outcomes.append(_judge_number(key, value, profile))
-    start = _iso((conditions or {}).get("from", "")) or effective_from
-    end = _iso((conditions or {}).get("until", "")) or effective_until
+    start = parse_date((conditions or {}).get("from", "")) or effective_from
+    end = parse_date((conditions or {}).get("until", "")) or effective_until
     outcomes.extend(_judge_period(start, end, issued, profile.date))
     outcomes.extend((OPEN, text) for text in conditions_text or [])
     failed = [m for kind, m in outcomes if kind == FAILED]

@@ -176,16 +176,22 @@ def _layoff_rate(value) -> float:
     return rate
 
 
-def _date(value) -> dt.date:
+def parse_date(value) -> dt.date | None:
+    """A date written YYYY-MM-DD (None otherwise: fromisoformat alone also takes 20200315 or 2020-W11)."""
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
     try:
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
     except ValueError:
-        raise ProfileError(f"日期“{value}”无法识别，请写成 YYYY-MM-DD，例如 2020-03-15") from None
+        return None
+
+
+def _date(value) -> dt.date:
+    date = parse_date(value)
+    if date is None:
+        raise ProfileError(f"日期“{value}”无法识别，请写成 YYYY-MM-DD，例如 2020-03-15")
+    return date
 
 
 _READERS = {

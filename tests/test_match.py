@@ -246,6 +246,7 @@ def _meta_doc(conditions_yaml: str) -> str:
     ("  max_insured_staff: 三十\n", "max_insured_staff 应为不小于 0 的整数"),
     ("  max_layoff_rate: 20\n", "max_layoff_rate 应为 0 到 1 之间的小数"),
     ("  from: 2020-02-30\n", "from 的日期“2020-02-30”无法解析"),
+    ("  until: 20200630\n", "until 的日期“20200630”无法解析"),
     ("  from: 2020-06-01\n  until: 2020-03-01\n", "截止日期 2020-03-01 早于开始日期 2020-06-01"),
     ("  size_max: 100\n", "未知的适用条件“size_max”"),
 ])
