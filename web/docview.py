@@ -31,6 +31,9 @@ def citation(doc: Document, path: str = "") -> str:
     return cite(doc.title, doc.doc_no, doc.status, path)
 
 
+BODY_LEVEL = 3      # the document page has h1 title, h2 正文, then the document's own headings
+
+
 @dataclass
 class Block:
     kind: str            # structure | clause
@@ -53,14 +56,13 @@ def _structure(clause: Clause) -> list[str]:
 def blocks(doc: Document) -> list[Block]:
     out: list[Block] = []
     shown: list[str] = []
-    has_structure = any(_structure(c) for c in doc.clauses)
     for clause in doc.clauses:
         structure = _structure(clause)
         common = next((i for i, (a, b) in enumerate(zip(shown, structure)) if a != b), min(len(shown), len(structure)))
         for depth, heading in enumerate(structure[common:], common):
-            out.append(Block("structure", min(2 + depth, 6), heading))
+            out.append(Block("structure", min(BODY_LEVEL + depth, 6), heading))
         shown = structure
         depth = clause.path.count("/") if clause.system == "policy" else 0
-        level = min(2 + depth + (len(structure) if has_structure else 0), 6)
+        level = min(BODY_LEVEL + len(structure) + depth, 6)
         out.append(Block("clause", level, title(clause), clause, to_html(clause.text)))
     return out

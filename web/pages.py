@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlencode
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from kb import browse
-from kb.citation import url as clause_url
+from kb.citation import clause_part, url as clause_url
 from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
 from kb.stats import stats
 from kb.taxonomy import taxonomy
@@ -27,7 +27,8 @@ DEFAULT_LIMIT = 10
 @bp.record_once
 def _template_globals(state):
     # globals rather than a context processor: imported macros see globals only
-    state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url)
+    state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
+                                       clause_part=clause_part)
 
 
 @bp.get("/")
