@@ -22,15 +22,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 
 
-def _ensure_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
+def _apt_install(package: str) -> bool:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("没有 /usr/bin/chromium，且无法用 apt-get 安装（需要 root）")
+        return False
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
         if subprocess.run(cmd, env=env, capture_output=True).returncode != 0:
-            pytest.skip("用 apt-get 安装 chromium 失败")
+            return False
+    return True
+
+
+def _has_chinese_font() -> bool:
+    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    return bool(found and found.stdout.strip())
+
+
+def _ensure_chromium() -> None:
+    if not Path(CHROMIUM).exists() and not _apt_install("chromium"):
+        pytest.skip("没有 /usr/bin/chromium，且无法用 apt-get 安装（需要 root）")
+    # without a CJK font the screenshots show boxes instead of Chinese; the tests themselves do not need it
+    if not _has_chinese_font():
+        _apt_install("fonts-wqy-microhei")
 
 
 def _free_port() -> int:
