@@ -139,6 +139,7 @@ def test_lawrefbook_file_round_trips(tmp_path):
     ("坏的.docx", b"PK\x03\x04 not really a zip", "Word"),
     ("旧格式.doc", b"\xd0\xcf\x11\xe0", ".docx"),
     ("扫描件.pdf", b"%PDF-1.4", "PDF"),
+    ("本库格式.md", "---\nid: x\n---\n\n# 标题\n".encode(), "无需导入"),
 ])
 def test_broken_files_are_named_with_a_reason_and_the_rest_goes_on(tmp_path, capsys, name, data, reason):
     bad = tmp_path / name

@@ -6,14 +6,13 @@ will, including that its clauses are the source's clauses (count and labels).
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..check import PLACEHOLDER
+from ..docformat import ParsedFile
 from ..model import Problem
 from . import docx, lawrefbook, structure, text
-from .ids import document_id
 from .structure import Unconvertible
 from .writer import Draft, parse, write_atomic
 
@@ -46,37 +45,6 @@ def _sources(paths: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-def draft_from_paragraphs(paragraphs: list[str], source: str) -> Draft:
-    found = structure.outline(paragraphs)
-    title = found.title or PLACEHOLDER
-    doc_type = structure.guess_type(found.title) or PLACEHOLDER
-    level = structure.guess_level(found.issuers) or PLACEHOLDER
-    comments = {}
-    if found.effective_until and found.effective_until < dt.date.today():
-        status = "已失效"
-    else:
-        status = PLACEHOLDER
-        comments["status"] = "现行有效、已失效、已修改、尚未生效 之一"
-    if not found.doc_no:
-        comments["doc_no"] = "原文未找到文号；确无文号时删去此行"
-    if doc_type == PLACEHOLDER:
-        comments["type"] = "文档类型，见 kb/taxonomy.yaml 的 doc_types"
-    if level == PLACEHOLDER:
-        comments["level"] = "国家、省、市、部门 之一"
-    if title == PLACEHOLDER:
-        comments["title"] = "未能识别标题，请照原文填写"
-    fields = {
-        "id": document_id(doc_type, found.title or source, found.date, found.doc_no),
-        "title": title, "type": doc_type, "level": level, "issuers": found.issuers,
-        "doc_no": found.doc_no or PLACEHOLDER, "date": found.date or PLACEHOLDER,
-        "effective_from": found.effective_from, "effective_until": found.effective_until,
-        "status": status, "coverage": "官方全文", "sources": [source],
-    }
-    if not found.date:
-        comments["date"] = "成文日期，YYYY-MM-DD"
-    return Draft(fields, found.body, found.labels, comments)
-
-
 def convert(path: Path, source: str, versions: dict) -> Draft:
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
@@ -86,11 +54,11 @@ def convert(path: Path, source: str, versions: dict) -> Draft:
         raise Unconvertible("文件不存在" if not path.exists() else "不是文件")
     if kind == "lawrefbook":
         return lawrefbook.convert(path, source, versions)
-    return draft_from_paragraphs((text if kind == "text" else docx).paragraphs(path), source)
+    return structure.draft((text if kind == "text" else docx).paragraphs(path), source)
 
 
-def _judge(draft: Draft, target: Path, kind: str) -> tuple[str, Outcome | None, object]:
-    """Render and check a draft; an Outcome when it must not be written."""
+def _judge(draft: Draft, target: Path, kind: str) -> tuple[str, Outcome, ParsedFile]:
+    """Render and check a draft: its text, its outcome (written unless it must not be), its parse."""
     rendered, parsed, problems = parse(draft, str(target))
     gaps = lawrefbook.numbering_gaps(parsed.clauses) if kind == "lawrefbook" and problems else []
     if gaps:
@@ -103,8 +71,7 @@ def _judge(draft: Draft, target: Path, kind: str) -> tuple[str, Outcome | None, 
         diff = next((i for i, (a, b) in enumerate(zip(labels, draft.labels)) if a != b), min(len(labels), len(draft.labels)))
         return rendered, Outcome("", "failed", f"条款与原文不一致：原文 {len(draft.labels)} 条，导入后 {len(labels)} 条，"
                                              f"自第 {diff + 1} 条起不同"), parsed
-    fill = [p for p in problems if PLACEHOLDER in p.message or "尚未填写" in p.message or f"“{PLACEHOLDER}”" in p.message]
-    others = [p for p in problems if p not in fill]
+    others = [p for p in problems if PLACEHOLDER not in p.message and "尚未填写" not in p.message]
     if kind == "lawrefbook" and problems:
         return rendered, Outcome("", "failed", "导入结果未通过检查：" + "；".join(p.message for p in problems[:3])), parsed
     return rendered, Outcome("", "written", problems=others), parsed

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ..docformat import HEADING
 from ..numbering import parse_law_clause, parse_policy_label
 from . import structure
 from .ids import document_id
@@ -18,7 +19,6 @@ from .writer import Draft
 
 INFO_END = "<!-- INFO END -->"
 COMMENT = re.compile(r"<!--.*?-->", re.S)
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 VERSION_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 SITE_PAGE_KEYS = ("draft", "bookHidden", "bookCollapseSection")
 
@@ -132,6 +132,8 @@ def convert(path: Path, source: str, versions: dict[str, list[dt.date]] | None =
     raw = structure.read_utf8(path)
     if _site_page(raw):
         raise NotADocument("LawRefBook 的站点页面（文件夹说明或格式模板），不是法规文件")
+    if raw.startswith("---\n"):
+        raise structure.Unconvertible("已经是本库的格式（有 YAML 头信息），无需导入，直接运行 python -m kb check")
     head, sep, body = raw.partition(INFO_END)
     if not sep:
         head, body = "", raw

@@ -13,6 +13,8 @@ from pathlib import Path
 from ..check import PLACEHOLDER
 from ..numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
 from ..refs import DOC_NO, NOTICE_NO
+from .ids import document_id
+from .writer import Draft
 
 _CN_DIGIT = "〇零一二三四五六七八九"
 _YEAR = rf"(\d{{4}}|[{_CN_DIGIT}]{{4}})"
@@ -209,10 +211,9 @@ def outline(paragraphs: list[str]) -> Outline:
         law = LAW_CLAUSE.match(p) if law_mode else None
         struct = STRUCTURE.match(p) if law_mode and not law else None
         policy = parse_policy_label(p) if not law_mode else None
-        if law and parse_law_clause(f"{law.group(1)} x"):
-            label = parse_law_clause(f"{law.group(1)} x").label
+        if law:
             out.body += [f"{law.group(1)} {law.group(2)}".rstrip(), ""]
-            out.labels.append(label)
+            out.labels.append(parse_law_clause(f"{law.group(1)} …").label)
         elif struct:
             out.body += ["#" * _law_structure_level(struct.group(2), has_bian) + " " + p, ""]
         elif policy:
@@ -221,3 +222,35 @@ def outline(paragraphs: list[str]) -> Outline:
         else:
             out.body += [p, ""]
     return out
+
+
+def draft(paragraphs: list[str], source: str) -> Draft:
+    """A document draft from an official text's paragraphs, 待填写 where it says too little."""
+    found = outline(paragraphs)
+    title = found.title or PLACEHOLDER
+    doc_type = guess_type(found.title) or PLACEHOLDER
+    level = guess_level(found.issuers) or PLACEHOLDER
+    comments = {}
+    if found.effective_until and found.effective_until < dt.date.today():
+        status = "已失效"
+    else:
+        status = PLACEHOLDER
+        comments["status"] = "现行有效、已失效、已修改、尚未生效 之一"
+    if not found.doc_no:
+        comments["doc_no"] = "原文未找到文号；确无文号时删去此行"
+    if doc_type == PLACEHOLDER:
+        comments["type"] = "文档类型，见 kb/taxonomy.yaml 的 doc_types"
+    if level == PLACEHOLDER:
+        comments["level"] = "国家、省、市、部门 之一"
+    if title == PLACEHOLDER:
+        comments["title"] = "未能识别标题，请照原文填写"
+    fields = {
+        "id": document_id(doc_type, found.title or source, found.date, found.doc_no),
+        "title": title, "type": doc_type, "level": level, "issuers": found.issuers,
+        "doc_no": found.doc_no or PLACEHOLDER, "date": found.date or PLACEHOLDER,
+        "effective_from": found.effective_from, "effective_until": found.effective_until,
+        "status": status, "coverage": "官方全文", "sources": [source],
+    }
+    if not found.date:
+        comments["date"] = "成文日期，YYYY-MM-DD"
+    return Draft(fields, found.body, found.labels, comments)
