@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .browse import clause_counts
 from .library import Build
 from .taxonomy import taxonomy
 
@@ -14,14 +15,12 @@ def stats(build: Build) -> dict:
     for d in docs:
         for a in d["areas"]:
             by_area[a] += 1
-    searcher = build.searcher()
-    clause_areas = {a.name: searcher.doc_frequency("areas", a.name) for a in tax.areas}
     return {
         "documents": len(build.docs),
         "clauses": build.clause_count,
         "by_level": {lv: sum(1 for d in docs if d["level"] == lv) for lv in tax.levels},
         "by_coverage": {c: sum(1 for d in docs if d["coverage"] == c) for c in tax.coverages},
-        "by_area": clause_areas,
+        "by_area": clause_counts(build),
         "documents_by_area": {a.name: by_area[a.name] for a in tax.areas},
         "built": build.built,
     }
