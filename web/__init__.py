@@ -7,7 +7,7 @@ from flask import Flask
 
 from kb.library import Library
 
-from . import api, errors, pages, security
+from . import api, errors, match, pages, security
 
 
 def create_app(index_dir: str | Path = "index") -> Flask:
@@ -18,6 +18,7 @@ def create_app(index_dir: str | Path = "index") -> Flask:
     app.extensions["kb_library"] = Library(index_dir)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(match.bp)
     errors.register(app)
     security.register(app)
     return app

@@ -47,4 +47,4 @@ def areas_json():
 
 @bp.route("/<path:unknown>")
 def unknown_api(unknown: str):
-    raise PageError(404, f"没有这个接口：/api/{unknown[:80]}。可用接口：/api/search、/api/doc/<id>、/api/areas。")
+    raise PageError(404, f"没有这个接口：/api/{unknown[:80]}。可用接口：/api/search、/api/doc/<id>、/api/areas、/api/match。")
