@@ -87,7 +87,7 @@ def test_empty_form_is_labelled_and_has_no_result_and_no_date(client):
     assert response.status_code == 200
     tree = tree_of(response)
     form = tree.xpath('//form[@class="profile"]')[0]
-    assert form.get("method") == "get" and form.get("action") == "/match"
+    assert form.get("method") == "get" and form.get("action") == "/match#results"   # lands on the results
     assert {c.get("name") for c in form.xpath(".//input | .//select")} == set(FIELDS)
     for control in form.xpath('.//input[@type!="radio" and @type!="checkbox"] | .//select'):
         assert form.xpath(f'.//label[@for="{control.get("id")}"]'), control.get("name")
