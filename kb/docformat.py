@@ -22,6 +22,8 @@ from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
 POINT = re.compile(r"^要点[：:]\s*(.+)$")
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# the longest law in LawRefBook is 0.3 MB; a file past this is a mistake (a pasted dump, a wrong file)
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 class _Loader(yaml.SafeLoader):
@@ -71,6 +73,10 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
 def parse_file(path: str | Path) -> ParsedFile:
     path = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            return ParsedFile(path, problems=[Problem(
+                path, 1, f"文件过大（{size / 2**20:.1f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）：请检查是否误存了其他内容")])
         data = Path(path).read_bytes()
     except OSError as exc:
         return ParsedFile(path, problems=[Problem(path, 1, f"无法读取文件：{exc.strerror}")])
