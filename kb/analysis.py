@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Token, Tokenizer
 
+from . import whoosh_positions  # noqa: F401  (phrase positions read exactly; see there)
 from .segment import ALT, POS
 
 

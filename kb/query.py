@@ -19,7 +19,10 @@ from . import segment
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.yaml")
 MAX_QUERY = 200          # characters searched; longer input is cut (and the user told)
+MAX_RUN = 4              # words a synonym or filler phrase may span
 FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))
+SYNONYM_SLOP = 4         # words a synonym's own words may stand apart
+NEAR_SLOP, NEAR_BOOST = 3, 2.0   # the typed words side by side in a clause's text
 QUOTES = re.compile(r"[\"“”「」『』]")
 
 
@@ -35,6 +38,19 @@ class Concept:
     word: str
     alternatives: list[str] = field(default_factory=list)   # synonyms searched as well
     phrase: bool = False
+    required: bool = True
+
+    def found_in(self, text: str) -> str:
+        """The form of this concept that normalised text contains ("" when none): the word, a synonym,
+        or the dictionary words that tile it, all present (银行贷款 in 银行的贷款)."""
+        for w in self.words:
+            w = w.replace(" ", "")
+            if w in text:
+                return w
+            tiles = segment.pieces(w)
+            if len(tiles) > 1 and all(t in text for t in tiles):
+                return tiles[0]
+        return ""
 
     @property
     def words(self) -> list[str]:
@@ -62,6 +78,14 @@ class ParsedQuery:
         return words
 
 
+def _runs(words: list[str], i: int, table) -> int:
+    """Length of the longest run of words from i that the table holds, 0 when none does."""
+    for n in range(min(MAX_RUN, len(words) - i), 0, -1):
+        if "".join(words[i:i + n]) in table:
+            return n
+    return 0
+
+
 def parse(raw: str) -> ParsedQuery:
     raw = raw or ""
     text = " ".join(raw.split())
@@ -70,27 +94,43 @@ def parse(raw: str) -> ParsedQuery:
     synonyms, filler = vocabulary()
     concepts: list[Concept] = []
     dropped: list[str] = []
+
+    def add(concept: Concept) -> None:
+        if all(c.word != concept.word for c in concepts):
+            concepts.append(concept)
+
     parts = QUOTES.split(text)
     for i, part in enumerate(parts):
         quoted = i % 2 == 1 and i < len(parts) - 1        # an unbalanced last quote is plain text
         if quoted:
             words = [w for p in segment.positions(part) for w in p[:1]]
             if words:
-                concepts.append(Concept(" ".join(words), phrase=True))
+                add(Concept(" ".join(words), phrase=True))
             continue
-        for key in sorted((k for k in synonyms if k in part), key=len, reverse=True):
-            if key in part:
-                concepts.append(Concept(key, list(synonyms[key])))
-                part = part.replace(key, " ")
-        for word in segment.cut(part):
-            if not word.strip() or not any(ch.isalnum() for ch in word):
+        # synonyms and filler are matched on word boundaries, so 免房租 is not read into 减免房租
+        words = [w for w in segment.cut(part) if w.strip() and any(ch.isalnum() for ch in w)]
+        at = 0
+        while at < len(words):
+            n = _runs(words, at, synonyms)
+            if n:
+                key = "".join(words[at:at + n])
+                add(Concept(key, list(synonyms[key])))
+                at += n
                 continue
-            if word in filler or word in segment.STOP_WORDS:
-                dropped.append(word)
+            n = _runs(words, at, filler) or (1 if words[at] in segment.STOP_WORDS else 0)
+            if n:
+                dropped.append("".join(words[at:at + n]))
+                at += n
                 continue
-            if all(c.word != word for c in concepts):
-                concepts.append(Concept(word, list(synonyms.get(word, []))))
+            word = words[at]
+            # a lone character (领, 交, 天, 不) is too vague to demand, but still counts when present
+            add(Concept(word, required=len(word) > 1 or not _lone(word)))
+            at += 1
     return ParsedQuery(raw, text, concepts, dropped, truncated)
+
+
+def _lone(word: str) -> bool:
+    return len(word) == 1 and ("\u4e00" <= word <= "\u9fff" or word.isdigit())
 
 
 def _term_group(word: str) -> Q.Query:
@@ -103,29 +143,43 @@ def _term_group(word: str) -> Q.Query:
     return Q.Or([exact, tiled])
 
 
-def _words_query(text: str) -> Q.Query | None:
+def _words_query(text: str, slop: int = 1) -> Q.Query | None:
     tokens = [p[0] for p in segment.positions(text)]
     if not tokens:
         return None
     if len(tokens) == 1:
         return _term_group(tokens[0])
-    return Q.Or([Q.Phrase(f, tokens, boost=b) for f, b in FIELDS])
+    return Q.Or([Q.Phrase(f, tokens, slop=slop, boost=b) for f, b in FIELDS])
 
 
 def concept_query(concept: Concept) -> Q.Query | None:
     if concept.phrase:
         tokens = concept.word.split(" ")
         return Q.Or([Q.Phrase(f, tokens, boost=b) for f, b in FIELDS]) if len(tokens) > 1 else _term_group(tokens[0])
-    options = [q for q in map(_words_query, concept.words) if q is not None]
+    # a synonym is the documents' wording, which may put a word between (解除或者终止劳动合同)
+    options = [q for q in [_words_query(concept.word), *(_words_query(a, SYNONYM_SLOP) for a in concept.alternatives)]
+               if q is not None]
     if not options:
         return None
     return options[0] if len(options) == 1 else Q.Or(options)
 
 
+def _nearness(parsed: ParsedQuery) -> Q.Query | None:
+    """The typed words in order and close together in a clause's text: a bonus, never a condition."""
+    tokens = [p[0] for c in parsed.concepts if c.required and not c.phrase for p in segment.positions(c.word)]
+    return Q.Phrase("text_t", tokens, slop=NEAR_SLOP, boost=NEAR_BOOST) if len(tokens) > 1 else None
+
+
 def to_whoosh(parsed: ParsedQuery, require_all: bool = True) -> Q.Query | None:
-    parts = [q for q in map(concept_query, parsed.concepts) if q is not None]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    return Q.And(parts) if require_all else Q.Or(parts)
+    """Every required concept (or, relaxed, any concept); optional ones and nearness add to the score."""
+    required = [q for c in parsed.concepts if c.required for q in [concept_query(c)] if q is not None]
+    optional = [q for c in parsed.concepts if not c.required for q in [concept_query(c)] if q is not None]
+    if not require_all or not required:
+        parts = required + optional
+        return None if not parts else parts[0] if len(parts) == 1 else Q.Or(parts)
+    main = required[0] if len(required) == 1 else Q.And(required)
+    near = _nearness(parsed)
+    bonus = optional + ([near] if near is not None else [])
+    if not bonus:
+        return main
+    return Q.AndMaybe(main, bonus[0] if len(bonus) == 1 else Q.Or(bonus))

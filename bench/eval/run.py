@@ -1,0 +1,265 @@
+"""Search quality on the development query set: the engine against two baselines, per kind.
+
+    .venv/bin/python bench/eval/run.py [--work /tmp/kb-eval] [--index DIR] [--misses]
+
+Everything is built under --work (never in the repo) and reused on the next run: policies/ copied
+and LawRefBook imported with `python -m kb import` into docs/, the engine's index (build_index.py,
+incremental), and the two baseline indexes over the same clause records — Whoosh with jieba's stock
+ChineseAnalyzer queried through an OR-grouped MultifieldParser, and a character-bigram index. With
+--index an existing engine index is used as is, and the baselines are built from its records.
+
+Judgments (queries.yaml) are clause by clause: `doc` + `clause` for policies/, and for LawRefBook
+`law` (its title, with or without 中华人民共和国) + `clause` (+ `date` to name one version), so
+they survive re-imports that change ids. Grade 2 is directly relevant (counted by recall, P@1 and
+MRR), grade 1 partly relevant (counted by nDCG only); an unpinned law judgment is grade 2 for its
+newest version and 1 for older ones.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from kb.index import current_build  # noqa: E402
+from kb.library import Library  # noqa: E402
+from kb.refs import name_variants  # noqa: E402
+from kb.search import search  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "lawrefbook"
+QUERIES = Path(__file__).with_name("queries.yaml")
+K = 10
+KINDS = ("exact", "colloquial", "question", "citation", "short")
+
+
+# ---------------------------------------------------------------- data
+
+def prepare_docs(work: Path) -> Path:
+    """policies/ (copied with their times, so the incremental build sees real changes) + LawRefBook."""
+    docs = work / "docs"
+    pol = docs / "policies"
+    pol.mkdir(parents=True, exist_ok=True)
+    wanted = {p.name for p in (ROOT / "policies").glob("*.md") if p.name != "README.md"}
+    for old in pol.glob("*.md"):
+        if old.name not in wanted:
+            old.unlink()
+    for name in wanted:
+        src, dst = ROOT / "policies" / name, pol / name
+        if not dst.exists() or dst.stat().st_mtime_ns != src.stat().st_mtime_ns:
+            shutil.copy2(src, dst)
+    lrb = docs / "lawrefbook"
+    if not (lrb / ".imported").exists() and CORPUS.is_dir():
+        print("导入 LawRefBook（python -m kb import）……", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "kb", "import", str(CORPUS), "--out", str(lrb), "--quiet"],
+                       cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+        (lrb / ".imported").touch()
+    return docs
+
+
+def build_engine(docs: Path, index: Path) -> None:
+    out = subprocess.run([sys.executable, "build_index.py", "--policies", str(docs), "--index", str(index), "--quiet"],
+                         cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"索引构建失败：\n{out.stderr[-2000:]}")
+    print(out.stdout.strip(), file=sys.stderr)
+
+
+def clause_records(library: Library):
+    """(uid, names, heading, text) of every record the engine indexes: the document, then its clauses."""
+    build = library.build()
+    for doc_id in sorted(build.docs):
+        doc = build.document(doc_id)
+        names = " ".join([doc.title, doc.short_title, *doc.aliases])
+        about = "\n".join(p for p in (doc.summary, doc.preamble, doc.coverage_note) if p)
+        yield f"{doc.id}/", names, "", about
+        for c in doc.clauses:
+            extra = " ".join(str(c.meta[k]) for k in ("region", "amount", "rate", "period", "deadline", "department")
+                             if c.meta.get(k))
+            yield f"{doc.id}/{c.path}", names, " ".join([c.heading, *c.context]), f"{c.text} {extra}"
+
+
+# ---------------------------------------------------------------- baselines
+
+class Baseline:
+    """A Whoosh index of the engine's records with a stock analyzer and OR-grouped queries."""
+
+    def __init__(self, name: str, analyzer, folder: Path, library: Library, stamp: str):
+        from whoosh import fields, index
+        from whoosh.qparser import MultifieldParser, OrGroup
+
+        self.name = name
+        ready = folder / "stamp"
+        if not (ready.exists() and ready.read_text() == stamp):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            schema = fields.Schema(uid=fields.ID(stored=True, unique=True), title=fields.TEXT(analyzer=analyzer),
+                                   heading=fields.TEXT(analyzer=analyzer), text=fields.TEXT(analyzer=analyzer))
+            ix = index.create_in(str(folder), schema)
+            start = time.perf_counter()
+            writer = ix.writer(limitmb=256)
+            for uid, names, heading, text in clause_records(library):
+                writer.add_document(uid=uid, title=names, heading=heading, text=text)
+            writer.commit()
+            print(f"基线 {name} 建索引 {time.perf_counter() - start:.0f} 秒", file=sys.stderr)
+            ready.write_text(stamp)
+        self.ix = index.open_dir(str(folder))
+        self.searcher = self.ix.searcher()
+        self.parser = MultifieldParser(["title", "heading", "text"], self.ix.schema, group=OrGroup)
+
+    def top(self, q: str) -> list[tuple[str, str]]:
+        query = self.parser.parse(self.prepare(q))
+        return [tuple(h["uid"].split("/", 1)) for h in self.searcher.search(query, limit=K)]
+
+    def prepare(self, q: str) -> str:
+        # the query syntax's own characters are not what a user meant
+        return "".join(" " if ch in '"\'()[]{}:*?~^+-!\\/' else ch for ch in q)
+
+
+class BigramBaseline(Baseline):
+    def prepare(self, q: str) -> str:
+        # each run of letters becomes its bigrams, OR-ed like any other term
+        from kb.segment import normalise
+
+        q = super().prepare(normalise(q))
+        grams = []
+        for run in "".join(ch if ch.isalnum() else " " for ch in q).split():
+            grams.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+        return " ".join(grams)
+
+
+def bigram_analyzer():
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, Filter, Token
+
+    class Bigrams(Filter):
+        def __call__(self, tokens):
+            for t in tokens:
+                text = t.text
+                if len(text) < 2:
+                    yield t
+                    continue
+                for i in range(len(text) - 1):
+                    t.text = text[i:i + 2]
+                    yield t
+
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | Bigrams()
+
+
+# ---------------------------------------------------------------- judgments and metrics
+
+def resolve(judgments: list[dict], catalog: dict[str, dict]) -> dict[tuple[str, str], int]:
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    for d in catalog.values():
+        for name in {*name_variants(d["title"]), *d["aliases"]}:
+            by_name[name].append(d)
+    grades: dict[tuple[str, str], int] = {}
+    for j in judgments:
+        grade = j.get("grade", 2)
+        if "doc" in j:
+            if j["doc"] not in catalog:
+                raise SystemExit(f"判定引用了不存在的文档 {j['doc']}")
+            grades[(j["doc"], j.get("clause", ""))] = grade
+            continue
+        versions = sorted(by_name.get(j["law"], []), key=lambda d: d["date"], reverse=True)
+        if j.get("date"):
+            versions = [d for d in versions if d["date"] == str(j["date"])]
+        if not versions:
+            raise SystemExit(f"判定引用了语料中没有的法规 {j['law']} {j.get('date', '')}")
+        for n, d in enumerate(versions):
+            key = (d["id"], j.get("clause", ""))
+            grades[key] = max(grades.get(key, 0), grade if n == 0 else min(grade, 1))
+    return grades
+
+
+def metrics(ranked: list[tuple[str, str]], grades: dict[tuple[str, str], int]) -> dict[str, float]:
+    ranked = ranked[:K]
+    direct = {k for k, g in grades.items() if g == 2}
+    first = next((i for i, r in enumerate(ranked, 1) if r in direct), None)
+    dcg = sum((2 ** grades.get(r, 0) - 1) / math.log2(i + 1) for i, r in enumerate(ranked, 1))
+    ideal = sorted(grades.values(), reverse=True)[:K]
+    idcg = sum((2 ** g - 1) / math.log2(i + 1) for i, g in enumerate(ideal, 1))
+    return {"MRR@10": 1 / first if first else 0.0, "nDCG@10": dcg / idcg if idcg else 0.0,
+            "R@10": len(direct & set(ranked)) / len(direct) if direct else 0.0,
+            "P@1": 1.0 if ranked and ranked[0] in direct else 0.0}
+
+
+def table(scores: dict[str, dict[str, list[dict]]], counts: dict[str, int], systems: list[str]) -> str:
+    names = ("MRR@10", "nDCG@10", "R@10", "P@1")
+    lines = [f"| kind (n) | system | {' | '.join(names)} |", "|---|---|" + "---|" * len(names)]
+    for kind in (*KINDS, "overall"):
+        for system in systems:
+            rows = scores[system][kind]
+            avg = [sum(r[m] for r in rows) / len(rows) for m in names]
+            lines.append(f"| {kind} ({counts[kind]}) | {system} | " + " | ".join(f"{v:.3f}" for v in avg) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="检索质量评测：本引擎与两个基线")
+    p.add_argument("--work", default="/tmp/kb-eval", help="工作目录（导入、索引、基线索引）")
+    p.add_argument("--index", help="直接使用已建好的引擎索引，不导入也不构建")
+    p.add_argument("--queries", default=str(QUERIES))
+    p.add_argument("--misses", action="store_true", help="列出引擎首条不是直接相关条款的查询")
+    p.add_argument("--json", help="把每个查询的排名写入此文件")
+    p.add_argument("--engine-only", action="store_true", help="只评测本引擎（调参时省去基线）")
+    args = p.parse_args(argv)
+    work = Path(args.work)
+    if args.index:
+        index = Path(args.index)
+    else:
+        index = work / "index"
+        build_engine(prepare_docs(work), index)
+    build_dir = current_build(index)
+    if build_dir is None:
+        sys.exit(f"在 {index} 没有找到索引")
+    library = Library(index)
+    catalog = library.build().docs
+    stamp = hashlib.sha1((build_dir / "manifest.json").read_bytes()).hexdigest()
+    baselines = []
+    if not args.engine_only:
+        from jieba.analyse import ChineseAnalyzer
+
+        baselines = [Baseline("jieba-or", ChineseAnalyzer(), work / "baseline-jieba", library, stamp),
+                     BigramBaseline("bigram", bigram_analyzer(), work / "baseline-bigram", library, stamp)]
+    systems = ["engine", *(b.name for b in baselines)]
+
+    queries = yaml.safe_load(Path(args.queries).read_text(encoding="utf-8"))
+    scores = {s: defaultdict(list) for s in systems}
+    counts: dict[str, int] = defaultdict(int)
+    dump = []
+    for item in queries:
+        grades = resolve(item["relevant"], catalog)
+        runs = {"engine": [(h.doc_id, h.path) for h in search(library, item["q"], limit=K).hits]}
+        for b in baselines:
+            runs[b.name] = b.top(item["q"])
+        counts[item["kind"]] += 1
+        counts["overall"] += 1
+        for system, ranked in runs.items():
+            m = metrics(ranked, grades)
+            scores[system][item["kind"]].append(m)
+            scores[system]["overall"].append(m)
+        m = metrics(runs["engine"], grades)
+        dump.append({"q": item["q"], "kind": item["kind"], "engine": m, "top": runs["engine"][:3]})
+        if args.misses and m["P@1"] < 1:
+            direct = sorted(k for k, g in grades.items() if g == 2)
+            print(f"[{item['kind']}] {item['q']}  MRR={m['MRR@10']:.2f} R={m['R@10']:.2f}\n"
+                  f"    want {direct[:4]}\n    got  {runs['engine'][:3]}", file=sys.stderr)
+    print(f"{counts['overall']} queries, {len(catalog)} documents, index {build_dir.name}\n")
+    print(table(scores, counts, systems))
+    if args.json:
+        Path(args.json).write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
