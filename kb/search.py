@@ -7,7 +7,9 @@ concept when nothing has them all), then re-ranked with what the catalog knows.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from whoosh import query as Q
 from whoosh import sorting
@@ -85,12 +87,23 @@ def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: s
                coverage=d["coverage"], level=d["level"], match=match)
 
 
+@lru_cache(maxsize=2)
+def _numbered(build: Build) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """(year, number) → [(doc id, 文号 key)]: a typed 文号 is looked up, not compared with every document."""
+    out: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    for doc_id, d in build.docs.items():
+        if d["doc_no_key"]:
+            _, year, number = d["doc_no_key"].split("|")
+            out[(int(year), int(number))].append((doc_id, d["doc_no_key"]))
+    return out
+
+
 def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, set[str]]:
     """Clauses or documents a query names: ([(doc_id, path)], text left over, doc ids named)."""
     named: list[str] = []
     rest = text
     for number in find_doc_numbers(text):
-        ids = [i for i, d in build.docs.items() if d["doc_no_key"] and same_number(number, d["doc_no_key"])]
+        ids = [i for i, key in _numbered(build).get((number.year, number.number), ()) if same_number(number, key)]
         if ids:
             named.extend(ids)
             rest = rest.replace(text[number.span[0]:number.span[1]], " ")
