@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from kb.index import BuildError, build
+from kb.oserrors import reason
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建未完成：发现 {len(exc.problems)} 个问题，原有索引保持不变。", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"构建失败：{exc.strerror or exc}（{exc.filename or args.index}），原有索引保持不变。", file=sys.stderr)
+        print(f"构建失败：{reason(exc)}（{exc.filename or args.index}），原有索引保持不变。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("构建已中断，原有索引保持不变。", file=sys.stderr)

@@ -299,47 +299,51 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
         (root / DOCS).mkdir(exist_ok=True)
         name = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f") + f"-{os.getpid()}"
         new = builds / f".{name}.partial"
-        if previous:
-            _link_tree(previous, new)
-            ix = whoosh_index.open_dir(str(new))
-        else:
-            new.mkdir()
-            ix = whoosh_index.create_in(str(new), schema())
-        catalog = _read_json(previous / "catalog.json", {}) if previous else {}
-        entries = catalog.get("docs", {})
-
-        writer = ix.writer(limitmb=256)
+        # whatever fails (a full disk while writing the catalog too), no half-written build is left
         try:
-            old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
-            for doc_id in old_ids:
-                writer.delete_by_term("doc_id", doc_id)
-                entries.pop(doc_id, None)
-            pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else None
+            if previous:
+                _link_tree(previous, new)
+                ix = whoosh_index.open_dir(str(new))
+            else:
+                new.mkdir()
+                ix = whoosh_index.create_in(str(new), schema())
+            catalog = _read_json(previous / "catalog.json", {}) if previous else {}
+            entries = catalog.get("docs", {})
+
+            writer = ix.writer(limitmb=256)
             try:
-                prepared = pool.map(_prepare, docs, chunksize=8) if pool else map(_prepare, docs)
-                for doc, recs in tqdm(zip(docs, prepared), total=len(docs), desc="索引文档", unit="篇",
-                                      disable=True if progress is False else None, file=out, leave=False):
-                    for rec in recs:
-                        writer.add_document(**rec)
-                    rel = next(r for r, d in by_rel.items() if d is doc)
-                    entries[doc.id] = catalog_entry(doc, rel, _write_document(root, doc))
-            finally:
-                if pool:
-                    pool.shutdown()
-            writer.commit()
+                old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
+                for doc_id in old_ids:
+                    writer.delete_by_term("doc_id", doc_id)
+                    entries.pop(doc_id, None)
+                pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else None
+                try:
+                    prepared = pool.map(_prepare, docs, chunksize=8) if pool else map(_prepare, docs)
+                    for doc, recs in tqdm(zip(docs, prepared), total=len(docs), desc="索引文档", unit="篇",
+                                          disable=True if progress is False else None, file=out, leave=False):
+                        for rec in recs:
+                            writer.add_document(**rec)
+                        rel = next(r for r, d in by_rel.items() if d is doc)
+                        entries[doc.id] = catalog_entry(doc, rel, _write_document(root, doc))
+                finally:
+                    if pool:
+                        pool.shutdown()
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            summary.documents = len(entries)
+            summary.clauses = sum(e["clauses"] for e in entries.values())
+            _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),
+                                               "docs": entries, "clauses": summary.clauses})
+            _write_json(new / "manifest.json", manifest)
+            _fsync_dir(new)
+            _fsync_dir(root / DOCS)
+            final = builds / name
+            os.rename(new, final)
         except BaseException:
-            writer.cancel()
             shutil.rmtree(new, ignore_errors=True)
             raise
-        summary.documents = len(entries)
-        summary.clauses = sum(e["clauses"] for e in entries.values())
-        _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),
-                                           "docs": entries, "clauses": summary.clauses})
-        _write_json(new / "manifest.json", manifest)
-        _fsync_dir(new)
-        _fsync_dir(root / DOCS)
-        final = builds / name
-        os.rename(new, final)
         _swap(root, final)
         _prune(root, {final.resolve()} | ({serving.resolve()} if serving else set()))
         summary.build = name
