@@ -23,6 +23,7 @@ MAX_RUN = 4              # words a synonym or filler phrase may span
 FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))
 SYNONYM_SLOP = 4         # words a synonym's own words may stand apart
 NEAR_SLOP, NEAR_BOOST = 3, 2.0   # the typed words side by side in a clause's text
+OPTIONAL_BOOST = 0.3
 QUOTES = re.compile(r"[\"“”「」『』]")
 
 
@@ -122,10 +123,15 @@ def parse(raw: str) -> ParsedQuery:
                 dropped.append("".join(words[at:at + n]))
                 at += n
                 continue
-            word = words[at]
+            # characters the dictionary does not know as words run together (竞业限制 → 竞 业 限制): one word
+            end = at + 1
+            while _lone(words[at]) and end < len(words) and _lone(words[end]) and not _runs(words, end, synonyms) \
+                    and not _runs(words, end, filler) and words[end] not in segment.STOP_WORDS:
+                end += 1
+            word = "".join(words[at:end])
             # a lone character (领, 交, 天, 不) is too vague to demand, but still counts when present
-            add(Concept(word, required=len(word) > 1 or not _lone(word)))
-            at += 1
+            add(Concept(word, required=not _lone(word)))
+            at = end
     return ParsedQuery(raw, text, concepts, dropped, truncated)
 
 
@@ -179,7 +185,8 @@ def to_whoosh(parsed: ParsedQuery, require_all: bool = True) -> Q.Query | None:
         return None if not parts else parts[0] if len(parts) == 1 else Q.Or(parts)
     main = required[0] if len(required) == 1 else Q.And(required)
     near = _nearness(parsed)
-    bonus = optional + ([near] if near is not None else [])
+    # a lone character is rare as a token, so its weight would otherwise outvote the real words
+    bonus = ([Q.Or(optional, boost=OPTIONAL_BOOST)] if optional else []) + ([near] if near is not None else [])
     if not bonus:
         return main
     return Q.AndMaybe(main, bonus[0] if len(bonus) == 1 else Q.Or(bonus))

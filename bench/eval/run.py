@@ -236,10 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     queries = yaml.safe_load(Path(args.queries).read_text(encoding="utf-8"))
     scores = {s: defaultdict(list) for s in systems}
     counts: dict[str, int] = defaultdict(int)
-    dump = []
+    dump, latency = [], []
     for item in queries:
         grades = resolve(item["relevant"], catalog)
+        start = time.perf_counter()
         runs = {"engine": [(h.doc_id, h.path) for h in search(library, item["q"], limit=K).hits]}
+        latency.append(time.perf_counter() - start)
         for b in baselines:
             runs[b.name] = b.top(item["q"])
         counts[item["kind"]] += 1
@@ -256,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"    want {direct[:4]}\n    got  {runs['engine'][:3]}", file=sys.stderr)
     print(f"{counts['overall']} queries, {len(catalog)} documents, index {build_dir.name}\n")
     print(table(scores, counts, systems))
+    latency.sort()
+    print(f"\nengine latency over these queries (warm after the first): p50 {latency[len(latency) // 2] * 1000:.1f} ms, "
+          f"p95 {latency[int(len(latency) * 0.95)] * 1000:.1f} ms, max {latency[-1] * 1000:.1f} ms")
     if args.json:
         Path(args.json).write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
