@@ -1,0 +1,142 @@
+"""Nothing injected runs, checked in Chromium: payloads in a document and in queries stay text.
+
+A real document gets raw HTML, a javascript: link, <img onerror> and <svg onload> (each would set
+window.__pwned), the site runs as `python -m web`, and Debian's Chromium opens every page that
+shows them. Before each page loads, a listener records Content-Security-Policy violations: an
+empty list shows the markup never became live HTML (CSP is the second wall, not the first).
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+
+from kb.index import build
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium, _free_port, _wait_until_up
+from tests.conftest import ROOT
+
+DOC_ID = "cs-swzj-2020-8"
+PAYLOADS = ['<script>window.__pwned = "script"</script>', '[点我](javascript:window.__pwned="link")',
+            '<a href="javascript:window.__pwned=\'a\'">链接</a>', '<img src=x onerror="window.__pwned=\'img\'">',
+            '<svg onload="window.__pwned=\'svg\'"></svg>', '<iframe src="javascript:parent.__pwned=\'iframe\'"></iframe>']
+ATTACK = " ".join(PAYLOADS)
+WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective));
+"""
+
+
+@pytest.fixture(scope="module")
+def attacked_site(tmp_path_factory, policies_index):
+    src = tmp_path_factory.mktemp("attacked")
+    policies = src / "policies"
+    subprocess.run(["cp", "-r", str(ROOT / "policies"), str(policies)], check=True)
+    path = policies / f"{DOC_ID}.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("允许一次性计入当期成本费用", f"允许一次性计入当期成本费用\n\n{ATTACK}\n\n", 1)
+    text = re.sub(r"^summary: (.*)$", lambda m: "summary: '" + f"{ATTACK} {m.group(1)}".replace("'", "''") + "'",
+                  text, count=1, flags=re.M)
+    text = text.replace("sources:\n", "sources:\n  - javascript:window.__pwned='source'\n", 1)
+    path.write_text(text, encoding="utf-8")
+    build(policies, src / "index", progress=False)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(src / "index")],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base + "/", proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    _ensure_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, attacked_site):
+    context = chromium.new_context(base_url=attacked_site)
+    context.add_init_script(WATCH)
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+def _nothing_ran(page) -> None:
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("window.__violations") == []
+    assert page.dialogs == []
+    live = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e =>
+        [...e.attributes].some(a => a.name.startsWith('on'))
+        || (['SCRIPT', 'IFRAME', 'SVG', 'IMG'].includes(e.tagName.toUpperCase())
+            && !(e.tagName === 'SCRIPT' && e.src.endsWith('/static/app.js')))).map(e => e.outerHTML)""")
+    assert live == []
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.protocol)")
+    assert links and set(links) <= {"http:", "https:", "mailto:"}
+
+
+PAGES = [f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/{quote('一')}", f"/search?q={quote('一次性计入当期成本费用')}",
+         "/area/finance-tax"]
+
+
+@pytest.mark.parametrize("where", PAGES)
+def test_document_payloads_stay_text(page, where):
+    response = page.goto(where)
+    assert response.status == 200
+    if where.startswith("/doc/"):
+        assert '<script>window.__pwned = "script"</script>' in page.locator("main").inner_text()
+    for text in page.get_by_text("点我").all() + page.get_by_text("链接").all():
+        text.click()                               # were it a live javascript: link, this would run it
+    _nothing_ran(page)
+
+
+def test_the_javascript_source_is_shown_as_text(page):
+    page.goto(f"/doc/{DOC_ID}")
+    assert "javascript:window.__pwned='source'" in page.locator("main").inner_text()
+    _nothing_ran(page)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + [ATTACK])
+def test_query_payloads_stay_text(page, payload):
+    page.goto("/")
+    page.get_by_label("输入关键词、文号或条款号").fill(payload)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#q-header").input_value() == payload
+    _nothing_ran(page)
+    page.goto(f"/api/search?q={quote(payload)}")          # JSON opened directly is not HTML
+    assert page.evaluate("window.__pwned") is None and page.dialogs == []
+
+
+def test_headers_and_framing_in_the_browser(page, attacked_site):
+    response = page.goto(f"/doc/{DOC_ID}")
+    headers = response.headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    # another site framing a clause page gets nothing: Chromium refuses to render it in the frame
+    page.goto("about:blank")
+    page.set_content(f'<iframe src="{attacked_site}/doc/{DOC_ID}"></iframe>')    # returns once the frame has loaded
+    framed = page.frames[1]
+    assert framed.url == "chrome-error://chromewebdata/" and "惠企政策知识库" not in framed.content()
+
+
+def test_the_watch_sees_a_payload_that_is_live(page):
+    """The same payloads on a page without escaping or CSP do run: the checks above can fail."""
+    page.goto("about:blank")
+    page.set_content(PAYLOADS[3] + PAYLOADS[4])
+    page.wait_for_function("window.__pwned !== undefined")
+    assert page.evaluate("window.__pwned") in ("img", "svg")
