@@ -145,7 +145,9 @@ def _term_group(word: str) -> Q.Query:
     tiles = segment.pieces(word)
     if len(tiles) == 1:
         return exact
-    tiled = Q.Or([Q.Phrase(f, list(tiles), boost=b * 0.8) for f, b in FIELDS])
+    # only the text is long enough to split a word the index would otherwise hold whole; phrases over
+    # common words cost the most of any query part
+    tiled = Q.Phrase("text_t", list(tiles), boost=0.8)
     return Q.Or([exact, tiled])
 
 
@@ -174,6 +176,12 @@ def _nearness(parsed: ParsedQuery) -> Q.Query | None:
     """The typed words in order and close together in a clause's text: a bonus, never a condition."""
     tokens = [p[0] for c in parsed.concepts if c.required and not c.phrase for p in segment.positions(c.word)]
     return Q.Phrase("text_t", tokens, slop=NEAR_SLOP, boost=NEAR_BOOST) if len(tokens) > 1 else None
+
+
+def frequency(concept: Concept, searcher) -> int:
+    """About how many records hold the concept: for each form its rarest word, the commonest form."""
+    forms = [concept.word.split(" ")] if concept.phrase else [[p[0] for p in segment.positions(w)] for w in concept.words]
+    return max((min(searcher.doc_frequency("text_t", t) for t in tokens) for tokens in forms if tokens), default=0)
 
 
 def to_whoosh(parsed: ParsedQuery, require_all: bool = True) -> Q.Query | None:

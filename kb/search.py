@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from whoosh import query as Q
@@ -28,6 +28,7 @@ RERANK_DEPTH = 50
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
 # interpretations and cases explain a rule: the rule's own clause first when both answer
 EXPLAINING = {"司法解释": 0.9, "案例": 0.8}
+COMMON_SHARE = 0.01       # of all records: a word this common is not searched alone
 PROXIMITY = 0.3          # at most +30% for query words side by side
 FILTER_FIELDS = {"area": "areas", "level": "level", "issuer": "issuer", "enterprise": "enterprise",
                  "status": "status", "coverage": "coverage", "type": "doc_type"}
@@ -207,7 +208,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         found = list(results)
         if len(results) < depth and len(parsed.concepts) > 1:
             # too few clauses have every concept: those missing one follow, scored by what they have
-            wider = searcher.search(kbquery.to_whoosh(parsed, require_all=False), **kwargs)
+            wider = searcher.search(kbquery.to_whoosh(_distinctive(parsed, searcher), require_all=False), **kwargs)
             result.relaxed = results.is_empty() and not wider.is_empty()
             have = {h["uid"] for h in found}
             found += [h for h in wider if h["uid"] not in have]
@@ -237,6 +238,15 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     start = (page - 1) * limit
     result.hits = hits[start:start + limit]
     return result
+
+
+def _distinctive(parsed: kbquery.ParsedQuery, searcher) -> kbquery.ParsedQuery:
+    """The concepts worth looking for one by one: a word in a large share of all clauses (管理, 企业)
+    would pull in most of the catalog, to be scored one by one, and rank none of it; _fit counts it."""
+    common = searcher.doc_count() * COMMON_SHARE
+    counts = {c.word: kbquery.frequency(c, searcher) for c in parsed.concepts}
+    keep = [c for c in parsed.concepts if counts[c.word] <= common] or [min(parsed.concepts, key=lambda c: counts[c.word])]
+    return replace(parsed, concepts=keep)
 
 
 def _fit(build: Build, parsed: kbquery.ParsedQuery, fields: dict) -> float:
