@@ -108,31 +108,38 @@ def parse(raw: str) -> ParsedQuery:
             if words:
                 add(Concept(" ".join(words), phrase=True))
             continue
-        # synonyms and filler are matched on word boundaries, so 免房租 is not read into 减免房租
-        words = [w for w in segment.cut(part) if w.strip() and any(ch.isalnum() for ch in w)]
-        at = 0
-        while at < len(words):
-            n = _runs(words, at, synonyms)
-            if n:
-                key = "".join(words[at:at + n])
-                add(Concept(key, list(synonyms[key])))
-                at += n
-                continue
-            n = _runs(words, at, filler) or (1 if words[at] in segment.STOP_WORDS else 0)
-            if n:
-                dropped.append("".join(words[at:at + n]))
-                at += n
-                continue
-            # characters the dictionary does not know as words run together (竞业限制 → 竞 业 限制): one word
-            end = at + 1
-            while _lone(words[at]) and end < len(words) and _lone(words[end]) and not _runs(words, end, synonyms) \
-                    and not _runs(words, end, filler) and words[end] not in segment.STOP_WORDS:
-                end += 1
-            word = "".join(words[at:end])
-            # a lone character (领, 交, 天, 不) is too vague to demand, but still counts when present
-            add(Concept(word, required=not _lone(word)))
-            at = end
+        # a space the user typed parts words: synonyms and filler are matched within each stretch
+        for stretch in part.split():
+            _read(segment.cut(stretch), synonyms, filler, add, dropped)
     return ParsedQuery(raw, text, concepts, dropped, truncated)
+
+
+def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[str], add, dropped: list[str]) -> None:
+    """Concepts from the words of one stretch of typed text. Synonyms and filler are matched on word
+    boundaries, so the synonym 免房租 is not read into 减免房租."""
+    words = [w for w in words if w.strip() and any(ch.isalnum() for ch in w)]
+    at = 0
+    while at < len(words):
+        n = _runs(words, at, synonyms)
+        if n:
+            key = "".join(words[at:at + n])
+            add(Concept(key, list(synonyms[key])))
+            at += n
+            continue
+        n = _runs(words, at, filler) or (1 if words[at] in segment.STOP_WORDS else 0)
+        if n:
+            dropped.append("".join(words[at:at + n]))
+            at += n
+            continue
+        # characters the dictionary does not know as words run together (竞业限制 → 竞 业 限制): one word
+        end = at + 1
+        while _lone(words[at]) and end < len(words) and _lone(words[end]) and not _runs(words, end, synonyms) \
+                and not _runs(words, end, filler) and words[end] not in segment.STOP_WORDS:
+            end += 1
+        word = "".join(words[at:end])
+        # a lone character (领, 交, 天, 不) is too vague to demand, but still counts when present
+        add(Concept(word, required=not _lone(word)))
+        at = end
 
 
 def _lone(word: str) -> bool:
