@@ -65,23 +65,25 @@ def cut(text: str) -> list[str]:
 
 
 def positions(text: str) -> list[list[str]]:
-    """Index tokens by position: [word, sub-words…] for each kept word."""
+    """Index tokens by position: [word, sub-words…] for each kept word.
+
+    jieba's search mode yields, for each accurate-mode word in turn, its dictionary sub-words and
+    then the word itself, so one pass over both lists pairs them up.
+    """
     initialise()
     norm = normalise(text)
-    main = rjieba.tokenize(norm, "default", False)
-    subs: dict[int, list[str]] = {}
-    if any(end - start > 2 for _, start, end in main):
-        starts = sorted((start, end, i) for i, (_, start, end) in enumerate(main))
-        for word, start, end in rjieba.tokenize(norm, "search", False):
-            # the main word that contains this sub-word
-            for s, e, i in starts:
-                if s <= start and end <= e and (end - start) < (e - s):
-                    subs.setdefault(i, []).append(word)
-                    break
-    out = []
-    for i, (word, _, _) in enumerate(main):
+    words = rjieba.cut(norm, False)
+    if not any(len(w) > 2 for w in words):
+        return [[w] for w in words if _keep(w)]
+    search = rjieba.cut_for_search(norm, False)
+    out, j, n = [], 0, len(search)
+    for word in words:
+        k = j
+        while k < n and search[k] != word:
+            k += 1
+        group, j = (search[j:k], k + 1) if k < n else ([], j)
         if _keep(word):
-            out.append([word] + [w for w in subs.get(i, []) if _keep(w) and w != word])
+            out.append([word, *(g for g in group if _keep(g))])
     return out
 
 
