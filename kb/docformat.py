@@ -132,6 +132,7 @@ class _BodyParser:
         self.preamble: list[str] = []
         self.text: dict[int, list[str]] = {}          # id(clause) → lines
         self.blank_before = True
+        self.law_document = False
 
     def context(self) -> list[str]:
         return [h for _, h in self.structure]
@@ -210,6 +211,10 @@ class _BodyParser:
 
     def run(self, body: str) -> None:
         lines = body.split("\n")
+        # In a law (its clauses are 第X条 paragraphs) a heading such as "一、总则" groups clauses: it is a
+        # section heading, not a policy unit.
+        self.law_document = any(parse_law_clause(line) and (k == 0 or not lines[k - 1].strip())
+                                for k, line in enumerate(lines) if line.startswith("第"))
         i, base = 0, self.parsed.body_line
         while i < len(lines):
             line, lineno = lines[i], base + i
@@ -229,7 +234,7 @@ class _BodyParser:
             heading = HEADING.match(line)
             stripped = line.strip()
             if heading:
-                self.heading(lineno, heading.group(2).strip())
+                self.heading(lineno, heading.group(2).strip(), len(heading.group(1)))
             elif not stripped:
                 if self.current or self.preamble:
                     self.add_text("")
@@ -245,8 +250,8 @@ class _BodyParser:
             unit.text = "\n".join(self.text[id(unit)]).strip()
         self.parsed.preamble = "\n".join(self.preamble).strip()
 
-    def heading(self, lineno: int, text: str) -> None:
-        label = parse_policy_label(text)
+    def heading(self, lineno: int, text: str, depth: int) -> None:
+        label = None if self.law_document else parse_policy_label(text)
         if label:
             self.policy(lineno, text, label)
             return
@@ -260,7 +265,7 @@ class _BodyParser:
             self.point(lineno, point.group(1))
         elif structure:
             self.structure_heading(structure.group(2), text)
-        elif self.parsed.first_heading is None and not self.parsed.clauses and not self.structure:
+        elif depth == 1 and self.parsed.first_heading is None and not self.parsed.clauses and not self.structure:
             self.parsed.first_heading = (lineno, text)
         else:
             self.structure_heading("", text)

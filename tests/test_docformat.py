@@ -47,3 +47,15 @@ def test_points_are_numbered_in_order(tmp_path):
     doc, problems = load(f)
     assert problems == []
     assert [(c.path, c.heading) for c in doc.clauses] == [("要点1", "延期还本"), ("要点2", "再贷款")]
+
+
+def test_numbered_section_headings_in_a_law_group_its_clauses(tmp_path):
+    # several judicial interpretations group their 第X条 clauses under "一、…" headings
+    f = tmp_path / "interpretation.md"
+    f.write_text("---\nid: mixed-law\ntitle: 关于审理某类案件的解释\ntype: 司法解释\nlevel: 国家\nstatus: 现行有效\n"
+                 "coverage: 官方全文\nsources: [x]\n---\n\n## 一、一般规定\n\n第一条 甲。\n\n第二条 乙。\n\n"
+                 "## 二、特别规定\n\n第三条 丙。\n", encoding="utf-8")
+    doc, problems = load(f)
+    assert problems == []
+    assert [(c.path, c.context) for c in doc.clauses] == [
+        ("第一条", ["一、一般规定"]), ("第二条", ["一、一般规定"]), ("第三条", ["二、特别规定"])]
