@@ -1,9 +1,10 @@
 """Nothing injected runs, checked in Chromium: payloads in a document and in queries stay text.
 
 A real document gets raw HTML, a javascript: link, <img onerror> and <svg onload> (each would set
-window.__pwned), the site runs as `python -m web`, and Debian's Chromium opens every page that
-shows them. Before each page loads, a listener records Content-Security-Policy violations: an
-empty list shows the markup never became live HTML (CSP is the second wall, not the first).
+window.__pwned), the site runs as `python -m web`, and Debian's Chromium (the session's browser
+of conftest.py) opens every page that shows them. Before each page loads, a listener records
+Content-Security-Policy violations: an empty list shows the markup never became live HTML
+(CSP is the second wall, not the first).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from kb.index import build
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium, _free_port, _wait_until_up
+from tests.browser.conftest import _free_port, _wait_until_up
 from tests.conftest import ROOT
 
 DOC_ID = "cs-swzj-2020-8"
@@ -54,19 +55,9 @@ def attacked_site(tmp_path_factory, policies_index):
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    _ensure_chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium, attacked_site):
-    context = chromium.new_context(base_url=attacked_site)
+def page(browser, attacked_site):
+    context = browser.new_context(base_url=attacked_site)
     context.add_init_script(WATCH)
     pg = context.new_page()
     pg.dialogs = []
