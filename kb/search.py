@@ -206,7 +206,8 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             kwargs["groupedby"] = {f: sorting.FieldFacet(f, allow_overlap=True) for f in FACET_FIELDS}
         results = searcher.search(wq, **kwargs)
         found = list(results)
-        if len(results) < depth and len(parsed.concepts) > 1:
+        # scored_length is what was collected; len() would run the whole query again to count
+        if results.scored_length() < depth and len(parsed.concepts) > 1:
             # too few clauses have every concept: those missing one follow, scored by what they have
             wider = searcher.search(kbquery.to_whoosh(_distinctive(parsed, searcher), require_all=False), **kwargs)
             result.relaxed = results.is_empty() and not wider.is_empty()
