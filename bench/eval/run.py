@@ -28,6 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import yaml
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -138,20 +139,21 @@ class BigramBaseline(Baseline):
         return " ".join(grams)
 
 
+class Bigrams(Filter):
+    """Each token as its overlapping character pairs (a lone character stays as it is)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if len(text) < 2:
+                yield t
+                continue
+            for i in range(len(text) - 1):
+                t.text = text[i:i + 2]
+                yield t
+
+
 def bigram_analyzer():
-    from whoosh.analysis import LowercaseFilter, RegexTokenizer, Filter, Token
-
-    class Bigrams(Filter):
-        def __call__(self, tokens):
-            for t in tokens:
-                text = t.text
-                if len(text) < 2:
-                    yield t
-                    continue
-                for i in range(len(text) - 1):
-                    t.text = text[i:i + 2]
-                    yield t
-
     return RegexTokenizer(r"\w+") | LowercaseFilter() | Bigrams()
 
 
