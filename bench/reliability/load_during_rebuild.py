@@ -99,7 +99,14 @@ def check(path: str, status: int, headers: dict, body: bytes) -> str | None:
     return None
 
 
-def client(port: int, paths: list[str], until: float, budget: list[int], seed: int, latencies: list[float],
+def kind(path: str) -> str:
+    for prefix, name in (("/api/search", "api-search"), ("/search", "search-page"), ("/api/doc/", "api-doc")):
+        if path.startswith(prefix):
+            return name
+    return "clause" if path.count("/") > 2 else "document"
+
+
+def client(port: int, paths: list[str], until: float, budget: list[int], seed: int, latencies: list,
            errors: list[str], lock: threading.Lock) -> None:
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -121,7 +128,7 @@ def client(port: int, paths: list[str], until: float, budget: list[int], seed: i
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         elapsed = time.perf_counter() - start
         with lock:
-            latencies.append(elapsed)
+            latencies.append((kind(path), elapsed))
             if problem:
                 errors.append(f"{path}: {problem}")
     conn.close()
@@ -137,6 +144,7 @@ def main() -> int:
     p.add_argument("--build-seconds", type=float, help="expected full build time (default: the first build's)")
     p.add_argument("--threads", type=int, default=8, help="waitress threads")
     p.add_argument("--max-windows", type=int, default=10)
+    p.add_argument("--no-rebuild", action="store_true", help="one window without rebuilds, for comparison")
     args = p.parse_args()
     if ROOT in args.work.resolve().parents:
         sys.exit("--work must be outside the repository")
@@ -183,8 +191,10 @@ def main() -> int:
                 time.sleep(0.1)
         paths = paths_to_visit(index, random.Random(1))
         threads = [threading.Thread(target=rebuild_loop, daemon=True), threading.Thread(target=watch_swaps, daemon=True)]
-        for t in threads:
+        for t in threads[0 if not args.no_rebuild else 1:]:
             t.start()
+        if args.no_rebuild:
+            expected, args.max_windows = 1.5 * args.seconds, 1
         # load starts a window and a half before the expected swap; 60 s windows follow one another
         # until one holds a swap (at most --max-windows of them)
         time.sleep(max(0.0, expected - 1.5 * args.seconds))
@@ -217,16 +227,19 @@ def main() -> int:
           f"URLs; {sum(len(w[1]) for w in windows)} requests, {len(all_errors)} errors"
           + "".join(f"\n  {e}" for e in all_errors[:20]))
     for n, (seconds, latencies, errors, in_window) in enumerate(windows, 1):
-        ms = sorted(x * 1000 for x in latencies)
+        ms = sorted(x * 1000 for _, x in latencies)
         if not ms:
             continue
         print(f"window {n}: {seconds:.1f} s, {len(ms)} requests ({len(ms) / seconds:.0f}/s), {len(errors)} errors; "
               f"latency ms p50 {pct(ms, 50):.0f}, p95 {pct(ms, 95):.0f}, p99 {pct(ms, 99):.0f}, max {ms[-1]:.0f}; "
               f"index swaps at {', '.join(f'{t:.1f} s' for t in in_window) or '-'}")
+        for name in sorted({k for k, _ in latencies}):
+            part = sorted(x * 1000 for k, x in latencies if k == name)
+            print(f"  {name}: {len(part)} requests, p50 {pct(part, 50):.0f} ms, p95 {pct(part, 95):.0f} ms")
     print(f"full rebuilds finished while measuring (seconds, exit): {[(round(t), rc) for t, rc in builds]}")
     if all_errors:
         return 1
-    if not windows or not windows[-1][3]:
+    if not windows or not (windows[-1][3] or args.no_rebuild):
         print("inconclusive: no swap fell inside a window (raise --max-windows or give --build-seconds)")
         return 2
     return 0
