@@ -18,6 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .model import Clause, Document, Problem
 from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
+from .taxonomy import taxonomy
 
 POINT = re.compile(r"^要点[：:]\s*(.+)$")
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)\s*$")
@@ -211,10 +212,11 @@ class _BodyParser:
 
     def run(self, body: str) -> None:
         lines = body.split("\n")
-        # In a law (its clauses are 第X条 paragraphs) a heading such as "一、总则" groups clauses: it is a
-        # section heading, not a policy unit.
-        self.law_document = any(parse_law_clause(line) and (k == 0 or not lines[k - 1].strip())
-                                for k, line in enumerate(lines) if line.startswith("第"))
+        # In a law (a law type whose clauses are 第X条 paragraphs) a heading such as "一、总则" groups
+        # clauses: it is a section heading, not a policy unit. Elsewhere the mixture is an error.
+        self.law_document = str(self.parsed.fields.get("type")) in taxonomy().law_types and any(
+            parse_law_clause(line) and (k == 0 or not lines[k - 1].strip())
+            for k, line in enumerate(lines) if line.startswith("第"))
         i, base = 0, self.parsed.body_line
         while i < len(lines):
             line, lineno = lines[i], base + i

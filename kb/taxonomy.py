@@ -24,6 +24,7 @@ class Taxonomy:
     sectors: tuple[str, ...]
     levels: tuple[str, ...]
     doc_types: tuple[str, ...]
+    law_types: tuple[str, ...]
     statuses: tuple[str, ...]
     coverages: dict[str, str]
 
@@ -47,6 +48,7 @@ def taxonomy() -> Taxonomy:
         sectors=tuple(data["sectors"]),
         levels=tuple(data["levels"]),
         doc_types=tuple(data["doc_types"]),
+        law_types=tuple(data["law_types"]),
         statuses=tuple(data["statuses"]),
         coverages={c["name"]: c["description"] for c in data["coverages"]},
     )
