@@ -199,7 +199,9 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         searcher = build.searcher()
         flt = _filter(filters)
         depth = max(RERANK_DEPTH, page * limit)
-        kwargs = dict(filter=flt, limit=depth)
+        # optimize=False: the collector then counts every match as it scores, instead of the query
+        # being run a second time to count them
+        kwargs = dict(filter=flt, limit=depth, optimize=False)
         if sort == "date":
             kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
         if facets:
