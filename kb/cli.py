@@ -36,6 +36,8 @@ def cmd_search(args) -> int:
         _print_json(result.to_json())
         return 0
     tty = sys.stdout.isatty()
+    for notice in result.notices:
+        print(notice)
     if result.expanded:
         print("同时搜索了：" + "、".join(result.expanded))
     if result.relaxed:

@@ -72,6 +72,7 @@ class SearchResult:
     relaxed: bool = False
     truncated: bool = False
     lookup: str = ""          # url of the clause or document a reference query names
+    notices: list[str] = field(default_factory=list)   # what the user should know about the answer
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
@@ -101,8 +102,10 @@ def _numbered(build: Build) -> dict[tuple[int, int], list[tuple[str, str]]]:
     return out
 
 
-def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, set[str]]:
-    """Clauses or documents a query names: ([(doc_id, path)], text left over, doc ids named)."""
+def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, set[str], list[str]]:
+    """Clauses or documents a query names: ([(doc_id, path)], text left over, doc ids named, notices
+    about named clauses the knowledge base does not hold)."""
+    notices: list[str] = []
     named: list[str] = []
     rest = text
     for number in find_doc_numbers(text):
@@ -130,9 +133,15 @@ def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, se
                 if doc.clause(path):
                     targets.append((doc_id, path))
                     break
+            else:
+                if doc.coverage != "官方全文":
+                    # the clause exists in the official text but not here: say so, and open the record
+                    targets.append((doc_id, ""))
+                    notices.append(f"《{doc.title}》在本库中的收录范围为“{doc.coverage}”，"
+                                   f"{clause_ref.labels[0]}的条文未能收录；以下是该文件的记录。")
     elif named and not rest.strip():
         targets = [(i, "") for i in sorted(named, key=lambda i: (i in build.latest, build.docs[i]["date"]), reverse=True)]
-    return targets, rest, set(named)
+    return targets, rest, set(named), notices
 
 
 def _filter(filters: dict[str, list[str]]) -> Q.Query | None:
@@ -177,7 +186,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     result = SearchResult(query=q or "", total=0, hits=[], page=page, limit=limit,
                           expanded=parsed.expansions, ignored=parsed.dropped, truncated=parsed.truncated,
                           filters=filters, sort=sort)
-    targets, rest, named = _referenced(build, parsed.text)
+    targets, rest, named, result.notices = _referenced(build, parsed.text)
     if targets:
         parsed = kbquery.parse(rest)
     words = parsed.highlight_words()
@@ -191,7 +200,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         else:
             lookup_hits.append(_hit(build, doc_id, "", "", doc.title, doc.summary or doc.preamble or doc.coverage_note,
                                     build.docs[doc_id]["areas"], 0.0, words, "document"))
-    if targets and not parsed.concepts:
+    if targets and not parsed.concepts and not result.notices:
         result.lookup = lookup_hits[0].url
     wq = kbquery.to_whoosh(parsed)
     text_hits: list[Hit] = []

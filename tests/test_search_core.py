@@ -114,3 +114,11 @@ def test_cli_readable_output_and_errors(fixture_index, tmp_path):
     assert missing.returncode == 2 and "没有找到索引" in missing.stderr and "Traceback" not in missing.stderr
     bad = run_cli("search", "贷款", "--area", "nope", "--index", str(fixture_index))
     assert bad.returncode == 2 and "未知的支持领域" in bad.stderr
+
+
+def test_a_clause_of_a_catalogue_only_document_says_it_is_not_held(library):
+    result = search(library, "13条第五条")
+    assert result.lookup == ""
+    assert result.hits[0].doc_id == "jyg-13tiao-2020" and result.hits[0].match == "document"
+    assert result.notices == ["《嘉峪关市应对新冠肺炎疫情支持企业发展若干政策措施》在本库中的收录范围为“仅目录信息”，"
+                              "第五条的条文未能收录；以下是该文件的记录。"]
