@@ -225,10 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SearchError, ProfileError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    except IndexUnavailable as exc:
+    except (SearchError, ProfileError, IndexUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -100,12 +100,17 @@ def parse_policy_label(line: str) -> Label | None:
     return None
 
 
+def law_numbers(number: str, sub: str | None) -> tuple[int, int] | None:
+    """第八十二条之一 → (82, 1): the numbers of a 条 and its 之X, or None when they are not numbers."""
+    n = cn_to_int(number)
+    s = cn_to_int(sub) if sub else 0
+    return (n, s) if n and s is not None else None
+
+
 def parse_law_clause(text: str) -> Label | None:
     m = _LAW_CLAUSE.match(text)
-    if not m:
+    numbers = law_numbers(m.group(1), m.group(2)) if m else None
+    if not numbers:
         return None
-    number = cn_to_int(m.group(1))
-    sub = cn_to_int(m.group(2)) if m.group(2) else 0
-    if not number or sub is None:
-        return None
+    number, sub = numbers
     return Label("law", 1, number, law_label(number, sub), sub, (m.group(3) or "").strip())

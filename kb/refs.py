@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .numbering import CN_NUM, cn_to_int, law_label, policy_label
+from .numbering import CN_NUM, cn_to_int, law_label, law_numbers, policy_label
 
 _OPEN, _CLOSE = r"〔\[［(（【{｛<〈", r"〕\]］)）】}｝>〉"
 DOC_NO = re.compile(rf"([\u4e00-\u9fff]{{1,16}}?)\s*[{_OPEN}]\s*(\d{{4}})\s*[{_CLOSE}]\s*第?\s*(\d{{1,4}})\s*号")
@@ -68,12 +68,10 @@ class ClauseRef:
 
 def find_clause_ref(text: str) -> ClauseRef | None:
     m = CLAUSE.search(text)
-    if not m:
+    numbers = law_numbers(m.group(1), m.group(2)) if m else None
+    if not numbers:
         return None
-    number = cn_to_int(m.group(1))
-    sub = cn_to_int(m.group(2)) if m.group(2) else 0
-    if not number or sub is None:
-        return None
+    number, sub = numbers
     labels = (law_label(number, sub),) + (() if sub else (policy_label(1, number),))
     end = m.end()
     item = ""
