@@ -149,8 +149,8 @@ def http_load(port: int, qs: list[str], clients: int, seconds: float) -> dict:
                 conn.request("GET", f"/api/search?q={quote(q)}&limit=10")
                 resp = conn.getresponse()
                 body = resp.read()
-                ok = resp.status == 200 and body.endswith(b"}")
-            except (OSError, http.client.HTTPException):
+                ok = resp.status == 200 and "hits" in json.loads(body)
+            except (OSError, http.client.HTTPException, ValueError):
                 ok = False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
