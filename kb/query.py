@@ -22,7 +22,6 @@ MAX_QUERY = 200          # characters searched; longer input is cut (and the use
 MAX_RUN = 4              # words a synonym or filler phrase may span
 FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))
 SYNONYM_SLOP = 4         # words a synonym's own words may stand apart
-NEAR_SLOP, NEAR_BOOST = 3, 2.0   # the typed words side by side in a clause's text
 OPTIONAL_BOOST = 0.3
 QUOTES = re.compile(r"[\"“”「」『』]")
 
@@ -179,12 +178,6 @@ def concept_query(concept: Concept) -> Q.Query | None:
     return options[0] if len(options) == 1 else Q.Or(options)
 
 
-def _nearness(parsed: ParsedQuery) -> Q.Query | None:
-    """The typed words in order and close together in a clause's text: a bonus, never a condition."""
-    tokens = [p[0] for c in parsed.concepts if c.required and not c.phrase for p in segment.positions(c.word)]
-    return Q.Phrase("text_t", tokens, slop=NEAR_SLOP, boost=NEAR_BOOST) if len(tokens) > 1 else None
-
-
 def frequency(concept: Concept, searcher) -> int:
     """About how many records hold the concept: for each form its rarest word, the commonest form."""
     forms = [concept.word.split(" ")] if concept.phrase else [[p[0] for p in segment.positions(w)] for w in concept.words]
@@ -192,16 +185,16 @@ def frequency(concept: Concept, searcher) -> int:
 
 
 def to_whoosh(parsed: ParsedQuery, require_all: bool = True) -> Q.Query | None:
-    """Every required concept (or, relaxed, any concept); optional ones and nearness add to the score."""
+    """Every required concept (or, relaxed, any concept); optional ones add to the score."""
     required = [q for c in parsed.concepts if c.required for q in [concept_query(c)] if q is not None]
     optional = [q for c in parsed.concepts if not c.required for q in [concept_query(c)] if q is not None]
     if not require_all or not required:
         parts = required + optional
         return None if not parts else parts[0] if len(parts) == 1 else Q.Or(parts)
     main = required[0] if len(required) == 1 else Q.And(required)
-    near = _nearness(parsed)
-    # a lone character is rare as a token, so its weight would otherwise outvote the real words
-    bonus = ([Q.Or(optional, boost=OPTIONAL_BOOST)] if optional else []) + ([near] if near is not None else [])
-    if not bonus:
+    if not optional:
         return main
-    return Q.AndMaybe(main, bonus[0] if len(bonus) == 1 else Q.Or(bonus))
+    # a lone character is rare as a token, so its weight would otherwise outvote the real words.
+    # Nearness of the words is judged on the top hits by search._fit, not by a phrase query over
+    # every match: that cost more than the search itself and ranked no better on the dev set.
+    return Q.AndMaybe(main, Q.Or(optional, boost=OPTIONAL_BOOST))
