@@ -281,8 +281,8 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             raise BuildError(problems)
 
         summary = BuildSummary(full=previous is None)
-        by_rel = {Path(d.source_path).relative_to(policies).as_posix() if Path(d.source_path).is_relative_to(policies)
-                  else d.source_path: d for d in docs}
+        rel_of = {d.id: Path(d.source_path).relative_to(policies).as_posix() for d in docs}
+        by_rel = {rel_of[d.id]: d for d in docs}
         for rel in changed_files:
             manifest[rel]["doc_id"] = by_rel[rel].id
             (summary.changed if rel in old_manifest else summary.added).append(by_rel[rel].id)
@@ -323,8 +323,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
                                           disable=True if progress is False else None, file=out, leave=False):
                         for rec in recs:
                             writer.add_document(**rec)
-                        rel = next(r for r, d in by_rel.items() if d is doc)
-                        entries[doc.id] = catalog_entry(doc, rel, _write_document(root, doc))
+                        entries[doc.id] = catalog_entry(doc, rel_of[doc.id], _write_document(root, doc))
                 finally:
                     if pool:
                         pool.shutdown()
