@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,10 +65,11 @@ def _wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 30) -> Non
     raise RuntimeError(f"网站没有在 {seconds} 秒内启动：{url}")
 
 
-@pytest.fixture(scope="session")
-def server(policies_index):
+@contextmanager
+def serving(index):
+    """The real server (python -m web) on a free port over an index; yields its base URL."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(policies_index)],
+    proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(index)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -76,6 +78,12 @@ def server(policies_index):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(policies_index):
+    with serving(policies_index) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

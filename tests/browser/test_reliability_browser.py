@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from urllib.parse import quote
 
 import pytest
 
 from kb.index import build
-from tests.browser.conftest import _free_port, _wait_until_up
+from tests.browser.conftest import serving
 from tests.conftest import ROOT
 
 DOC_ID = "cs-swzj-2020-8"
@@ -43,16 +42,8 @@ def attacked_site(tmp_path_factory, policies_index):
     text = text.replace("sources:\n", "sources:\n  - javascript:window.__pwned='source'\n", 1)
     path.write_text(text, encoding="utf-8")
     build(policies, src / "index", progress=False)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(src / "index")],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base + "/", proc)
+    with serving(src / "index") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture
