@@ -1,12 +1,70 @@
-"""python -m web [--host H] [--port P] [--index DIR]: serve the site with waitress."""
+"""python -m web [--host H] [--port P] [--index DIR] [--threads N] [--workers N]: serve the site.
+
+gunicorn runs N worker processes (gthread) on one listening socket, so searches use every core
+instead of queuing behind one interpreter's GIL.
+"""
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import socket
 import sys
 
-import waitress
+from gunicorn.app.base import BaseApplication
 
 from . import create_app
+
+
+class Site(BaseApplication):
+    def __init__(self, index: str, listen_fd: int, workers: int, threads: int):
+        self.index = index
+        self.settings = {
+            "bind": [f"fd://{listen_fd}"],
+            "worker_class": "gthread",
+            "workers": workers,
+            "threads": threads,
+            # gunicorn's own lines are in English and for developers; a user sees only our start line
+            "loglevel": "warning",
+            # several servers (tests, benches) run side by side: no shared control socket in $HOME
+            "control_socket_disable": True,
+            # a stop must not hang on a stuck request for gunicorn's default 30 s
+            "graceful_timeout": 5,
+        }
+        super().__init__(prog="python -m web")
+
+    def load_config(self):
+        for key, value in self.settings.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # called in each worker after fork: every process opens its own Library and searchers
+        return create_app(self.index)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind here rather than in gunicorn, whose bind retries for 5 s and reports in English."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((host, port), family=family, backlog=2048)
+
+
+def reason(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "端口已被占用"
+    if isinstance(exc, socket.gaierror):
+        return f"无法解析主机名（{exc.strerror}）"
+    # create_server appends an English note to strerror; the system's own text is enough
+    return os.strerror(exc.errno) if exc.errno else str(exc)
+
+
+def positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,17 +72,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--index", default="index", help="索引目录（默认 index/）")
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=positive, default=4, help="每个进程的线程数（默认 4）")
+    p.add_argument("--workers", type=positive, default=len(os.sched_getaffinity(0)),
+                   help="进程数（默认为 CPU 核数）")
     args = p.parse_args(argv)
-    print(f"惠企政策知识库：http://{args.host}:{args.port}/ （索引 {args.index}，按 Ctrl+C 停止）", flush=True)
     try:
-        waitress.serve(create_app(args.index), host=args.host, port=args.port, threads=args.threads,
-                       ident="policy-kb")
+        sock = listen(args.host, args.port)
     except OSError as exc:
-        print(f"无法在 {args.host}:{args.port} 启动：{exc.strerror or exc}", file=sys.stderr)
+        print(f"无法在 {args.host}:{args.port} 启动：{reason(exc)}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
+    print(f"惠企政策知识库：http://{args.host}:{args.port}/ （索引 {args.index}，按 Ctrl+C 停止）", flush=True)
+    # gunicorn takes the descriptor over (and closes it): the socket object must no longer own it
+    Site(args.index, sock.detach(), args.workers, args.threads).run()
     return 0
 
 

@@ -1,0 +1,170 @@
+"""`python -m web` as a user runs it: several worker processes on one port, a clean stop, clear errors."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from kb.index import build
+from kb.library import Library
+from kb.search import search
+from tests.conftest import ROOT
+
+DOC_ID = "cs-swzj-2020-8"
+QUERY = "社保费 减免"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found.update(int(c) for c in f.read().split())
+    return found
+
+
+def established(pid: int, port: int) -> int:
+    """How many connections to `port` the process holds open (accepted by it)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in list(f)[1:]:
+                cols = line.split()
+                if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "01" and cols[9] in inodes:
+                    count += 1
+    return count
+
+
+@contextmanager
+def serving(index: Path, workers: int, *args: str):
+    """The real server in its own session (as from a terminal), once all its workers answer;
+    yields (process, port, start line)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(index),
+                             "--workers", str(workers), *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        start_line = proc.stdout.readline()
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, proc.stderr.read()
+            try:
+                # the socket listens before any worker exists: wait for an answer and every worker
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/areas", timeout=2):
+                    if len(children(proc.pid)) == workers:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "网站没有在 30 秒内启动"
+            time.sleep(0.05)
+        yield proc, port, start_line
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def answered_by(proc: subprocess.Popen, port: int, path: str) -> tuple[list[tuple[int, bytes]], set[int]]:
+    """Answers to `path` over 16 concurrent connections, and the workers that hold those connections."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(16)]
+
+    def fetch(conn):
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+
+    try:
+        with ThreadPoolExecutor(len(conns)) as pool:
+            answers = list(pool.map(fetch, conns))
+        # the connections stay open (keep-alive), so each is still held by the worker that accepted it
+        return answers, {pid for pid in children(proc.pid) if established(pid, port)}
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def test_two_workers_answer_the_same_json_as_the_library(policies_index):
+    path = f"/api/search?q={quote(QUERY)}&limit=5"
+    expected = search(Library(policies_index), QUERY, limit=5).to_json()
+    with serving(policies_index, 2, "--threads", "2") as (proc, port, start_line):
+        assert start_line.startswith(f"惠企政策知识库：http://127.0.0.1:{port}/")
+        workers = children(proc.pid)
+        assert len(workers) == 2
+        seen: set[int] = set()
+        for _ in range(50):
+            answers, by = answered_by(proc, port, path)
+            assert all(status == 200 and json.loads(body) == expected for status, body in answers)
+            seen |= by
+            if seen == workers:
+                break
+        assert seen == workers
+
+
+def test_every_worker_follows_a_rebuild(policies_copy, tmp_path):
+    index = tmp_path / "index"
+    build(policies_copy, index, progress=False)
+    with serving(index, 2) as (proc, port, _):
+        answers, _ = answered_by(proc, port, f"/api/doc/{DOC_ID}")
+        assert {status for status, _ in answers} == {200}
+        (policies_copy / f"{DOC_ID}.md").unlink()
+        build(policies_copy, index, progress=False)
+        seen: set[int] = set()
+        for _ in range(50):
+            answers, by = answered_by(proc, port, f"/api/doc/{DOC_ID}")
+            assert {status for status, _ in answers} == {404}
+            seen |= by
+            if seen == children(proc.pid):
+                break
+        assert seen == children(proc.pid)
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM to the server", "Ctrl+C in its terminal"])
+def test_a_stop_ends_every_process(policies_index, stop):
+    with serving(policies_index, 2) as (proc, port, _):
+        workers = children(proc.pid)
+        assert len(workers) == 2
+        if stop == "SIGTERM to the server":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)          # a terminal sends Ctrl+C to the whole group
+        assert proc.wait(timeout=15) == 0
+        assert "Traceback" not in proc.stderr.read()
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_a_port_in_use_is_reported_in_chinese(policies_index):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "web", "--port", str(port), "--index", str(policies_index)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert run.returncode == 1
+    assert run.stderr.strip() == f"无法在 127.0.0.1:{port} 启动：端口已被占用"
+    assert run.stdout == ""
