@@ -1,35 +1,31 @@
-"""The Whoosh analyzer for text already segmented by kb.segment.presegment.
+"""How Whoosh indexes text already segmented by kb.segment.presegment.
 
-Segmentation happens outside Whoosh (in worker processes during a full build), so the analyzer
-only splits: positions by space, same-position alternatives by |.
+Segmentation happens outside Whoosh (in worker processes during a full build). The engine scores
+words by their counts (kb/engine.py), so a field needs each word's frequency and the field's length,
+no positions: the format counts the words of the pre-segmented string (positions by space,
+same-position words by |) in one pass, instead of Whoosh building a token object per word through
+an analyzer.
 """
 from __future__ import annotations
 
-from whoosh.analysis import Token, Tokenizer
+from collections import Counter
 
-from . import whoosh_positions  # noqa: F401  (phrase positions read exactly; see there)
+from whoosh import fields, formats
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.system import pack_uint
+
 from .segment import ALT, POS
 
 
-class PresegmentedTokenizer(Tokenizer):
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for group in value.split(POS):
-            if not group:
-                continue
-            for word in group.split(ALT):
-                token.text = word
-                token.boost = 1.0
-                token.stopped = False
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = token.endchar = start_char
-                yield token
-            pos += 1
+class PresegmentedFrequency(formats.Frequency):
+    def word_values(self, value, analyzer, **kwargs):
+        boost = self.field_boost
+        return ((w, n, n * boost, pack_uint(n)) for w, n in Counter(value.replace(ALT, POS).split()).items())
 
 
-def analyzer() -> PresegmentedTokenizer:
-    return PresegmentedTokenizer()
+def text_field() -> fields.TEXT:
+    """A searched text field of the schema: word frequencies and field lengths, nothing stored."""
+    # the analyzer is never run (the format counts the words), but Whoosh keeps one with every text field
+    field = fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+    field.format = PresegmentedFrequency()
+    return field

@@ -26,20 +26,22 @@ from pathlib import Path
 
 from tqdm import tqdm
 from whoosh import fields, index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
-from . import segment
-from .analysis import analyzer
+from . import records as record_arrays, segment
+from .analysis import text_field
 from .check import check_paths, policy_files
 from .model import Document, Problem
 from .refs import doc_number_key
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CURRENT, BUILDS, DOCS, LOCK = "current", "builds", "docs", ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
+# postings are read whole by the engine (kb/postings.py): longer blocks mean fewer to unpack
+CODEC = dict(blocklimit=1024)
 
 
 def schema() -> fields.Schema:
-    text = analyzer()
     return fields.Schema(
         uid=fields.ID(unique=True, stored=True),
         doc_id=fields.ID(stored=True),
@@ -49,11 +51,13 @@ def schema() -> fields.Schema:
         heading=fields.STORED(),
         text=fields.STORED(),
         ord=fields.STORED(),
-        title_t=fields.TEXT(analyzer=text, phrase=True),
-        heading_t=fields.TEXT(analyzer=text, phrase=True),
-        text_t=fields.TEXT(analyzer=text, phrase=True),
+        # no positions: the engine scores words, not their order; a quoted phrase is checked in the
+        # stored text of the clauses that hold all its words (kb/engine.py)
+        title_t=text_field(),
+        heading_t=text_field(),
+        text_t=text_field(),
         areas=fields.KEYWORD(commas=True, stored=True),
-        enterprise=fields.KEYWORD(commas=True),
+        enterprise=fields.KEYWORD(commas=True, stored=True),
         sectors=fields.KEYWORD(commas=True),
         level=fields.ID(),
         status=fields.ID(),
@@ -310,7 +314,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             catalog = _read_json(previous / "catalog.json", {}) if previous else {}
             entries = catalog.get("docs", {})
 
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC))
             try:
                 old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
                 for doc_id in old_ids:
@@ -331,6 +335,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             except BaseException:
                 writer.cancel()
                 raise
+            record_arrays.write_missing(ix, new)
             summary.documents = len(entries)
             summary.clauses = sum(e["clauses"] for e in entries.values())
             _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),

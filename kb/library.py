@@ -12,6 +12,8 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from . import records
+from .engine import Engine
 from .index import CURRENT, DOCS, IndexUnavailable, open_build
 from .model import Document
 from .refs import name_variants
@@ -35,6 +37,17 @@ class Build:
             self.names_by_start[name[:2]].append(name)
         self.latest = _latest_versions(self.docs)
         self.document = lru_cache(maxsize=256)(self._document)
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+
+    def engine(self) -> Engine:
+        """The query engine over this build, made on first use (a listing needs none)."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    reader = self.ix.reader()
+                    self._engine = Engine(reader, records.load(reader, self.path, list(self.docs)), self.docs)
+        return self._engine
 
     def searcher(self):
         s = getattr(self.local, "searcher", None)

@@ -13,16 +13,14 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from whoosh import query as Q
-
 from . import segment
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.yaml")
 MAX_QUERY = 200          # characters searched; longer input is cut (and the user told)
 MAX_RUN = 4              # words a synonym or filler phrase may span
-FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))
-SYNONYM_SLOP = 4         # words a synonym's own words may stand apart
-OPTIONAL_BOOST = 0.3
+FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))    # searched, with their weight
+OPTIONAL_BOOST = 0.3     # a lone character is rare as a token: its weight would outvote the real words
+TILE_GAP = 2             # characters that may stand between the words tiling a word (的, 和)
 QUOTES = re.compile(r"[\"“”「」『』]")
 
 
@@ -31,6 +29,13 @@ def vocabulary() -> tuple[dict[str, list[str]], frozenset[str]]:
     data = yaml.safe_load(SYNONYM_FILE.read_text(encoding="utf-8")) or {}
     synonyms = {segment.normalise(k): [segment.normalise(v) for v in vs] for k, vs in (data.get("synonyms") or {}).items()}
     return synonyms, frozenset(segment.normalise(w) for w in data.get("filler") or [])
+
+
+@cache
+def in_order(words: tuple[str, ...]) -> re.Pattern:
+    """The words in order, close together: how a phrase or the tiles of a word read in the text,
+    since the index drops function words (银行的贷款 holds the phrase 银行 贷款)."""
+    return re.compile(f".{{0,{TILE_GAP}}}".join(map(re.escape, words)))
 
 
 @dataclass
@@ -42,19 +47,25 @@ class Concept:
 
     def found_in(self, text: str) -> str:
         """The form of this concept that normalised text contains ("" when none): the word, a synonym,
-        or the dictionary words that tile it, all present (银行贷款 in 银行的贷款)."""
+        or the dictionary words that tile it, in order and close together (银行贷款 in 银行的贷款)."""
         for w in self.words:
             w = w.replace(" ", "")
             if w in text:
                 return w
             tiles = segment.pieces(w)
-            if len(tiles) > 1 and all(t in text for t in tiles):
+            if len(tiles) > 1 and in_order(tiles).search(text):
                 return tiles[0]
         return ""
 
     @property
     def words(self) -> list[str]:
         return [self.word, *self.alternatives]
+
+    def forms(self) -> list[list[str]]:
+        """The index tokens of each form: a phrase's words as typed, each word or synonym segmented."""
+        if self.phrase:
+            return [self.word.split(" ")]
+        return [tokens for w in self.words for tokens in [[p[0] for p in segment.positions(w)]] if tokens]
 
 
 @dataclass
@@ -143,58 +154,3 @@ def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[st
 
 def _lone(word: str) -> bool:
     return len(word) == 1 and ("\u4e00" <= word <= "\u9fff" or word.isdigit())
-
-
-def _term_group(word: str) -> Q.Query:
-    """One word in any field; a long word also as the words that tile it."""
-    exact = Q.Or([Q.Term(f, word, boost=b) for f, b in FIELDS])
-    tiles = segment.pieces(word)
-    if len(tiles) == 1:
-        return exact
-    # only the text is long enough to split a word the index would otherwise hold whole; phrases over
-    # common words cost the most of any query part
-    tiled = Q.Phrase("text_t", list(tiles), boost=0.8)
-    return Q.Or([exact, tiled])
-
-
-def _words_query(text: str, slop: int = 1) -> Q.Query | None:
-    tokens = [p[0] for p in segment.positions(text)]
-    if not tokens:
-        return None
-    if len(tokens) == 1:
-        return _term_group(tokens[0])
-    return Q.Or([Q.Phrase(f, tokens, slop=slop, boost=b) for f, b in FIELDS])
-
-
-def concept_query(concept: Concept) -> Q.Query | None:
-    if concept.phrase:
-        tokens = concept.word.split(" ")
-        return Q.Or([Q.Phrase(f, tokens, boost=b) for f, b in FIELDS]) if len(tokens) > 1 else _term_group(tokens[0])
-    # a synonym is the documents' wording, which may put a word between (解除或者终止劳动合同)
-    options = [q for q in [_words_query(concept.word), *(_words_query(a, SYNONYM_SLOP) for a in concept.alternatives)]
-               if q is not None]
-    if not options:
-        return None
-    return options[0] if len(options) == 1 else Q.Or(options)
-
-
-def frequency(concept: Concept, searcher) -> int:
-    """About how many records hold the concept: for each form its rarest word, the commonest form."""
-    forms = [concept.word.split(" ")] if concept.phrase else [[p[0] for p in segment.positions(w)] for w in concept.words]
-    return max((min(searcher.doc_frequency("text_t", t) for t in tokens) for tokens in forms if tokens), default=0)
-
-
-def to_whoosh(parsed: ParsedQuery, require_all: bool = True) -> Q.Query | None:
-    """Every required concept (or, relaxed, any concept); optional ones add to the score."""
-    required = [q for c in parsed.concepts if c.required for q in [concept_query(c)] if q is not None]
-    optional = [q for c in parsed.concepts if not c.required for q in [concept_query(c)] if q is not None]
-    if not require_all or not required:
-        parts = required + optional
-        return None if not parts else parts[0] if len(parts) == 1 else Q.Or(parts)
-    main = required[0] if len(required) == 1 else Q.And(required)
-    if not optional:
-        return main
-    # a lone character is rare as a token, so its weight would otherwise outvote the real words.
-    # Nearness of the words is judged on the top hits by search._fit, not by a phrase query over
-    # every match: that cost more than the search itself and ranked no better on the dev set.
-    return Q.AndMaybe(main, Q.Or(optional, boost=OPTIONAL_BOOST))

@@ -11,8 +11,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
-from whoosh import query as Q
-from whoosh import sorting
+import numpy as np
 
 from . import query as kbquery
 from . import snippet
@@ -30,8 +29,7 @@ LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the prod
 EXPLAINING = {"司法解释": 0.9, "案例": 0.8}
 COMMON_SHARE = 0.01       # of all records: a word this common is not searched alone
 PROXIMITY = 0.3          # at most +30% for query words side by side
-FILTER_FIELDS = {"area": "areas", "level": "level", "issuer": "issuer", "enterprise": "enterprise",
-                 "status": "status", "coverage": "coverage", "type": "doc_type"}
+FILTERS = ("area", "level", "issuer", "enterprise", "status", "coverage", "type")
 FACET_FIELDS = ("areas", "level", "issuer", "enterprise", "status")
 
 
@@ -82,12 +80,14 @@ class SearchResult:
 
 
 def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: str, areas: list[str],
-         score: float, words: list[str], match: str) -> Hit:
+         score: float, match: str) -> Hit:
+    """A hit whose snippet holds the whole text until the page is cut (snippets are made only for
+    the hits shown)."""
     d = build.docs[doc_id]
     return Hit(doc_id=doc_id, title=d["title"], doc_no=d["doc_no"], date=d["date"],
                source=(d["sources"] or [""])[0], clause=label, path=path, heading=heading, areas=areas,
                score=round(score, 4), citation=cite(d["title"], d["doc_no"], d["status"], path),
-               snippet=snippet.make(text, words), url=url(doc_id, path), status=d["status"],
+               snippet=text, url=url(doc_id, path), status=d["status"],
                coverage=d["coverage"], level=d["level"], match=match)
 
 
@@ -144,19 +144,11 @@ def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, se
     return targets, rest, set(named), notices
 
 
-def _filter(filters: dict[str, list[str]]) -> Q.Query | None:
-    parts = []
-    for key, values in filters.items():
-        if values:
-            parts.append(Q.Or([Q.Term(FILTER_FIELDS[key], v) for v in values]))
-    return Q.And(parts) if parts else None
-
-
 def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     tax = taxonomy()
     for key, values in (filters or {}).items():
-        if key not in FILTER_FIELDS:
+        if key not in FILTERS:
             raise SearchError(f"未知的筛选条件“{key}”")
         values = [v for v in values if v]
         if key == "area":
@@ -196,67 +188,78 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         clause = doc.clause(path) if path else None
         if clause:
             lookup_hits.append(_hit(build, doc_id, path, clause.label, clause.display_heading, clause.text,
-                                    clause.areas, 0.0, words, "citation"))
+                                    clause.areas, 0.0, "citation"))
         else:
             lookup_hits.append(_hit(build, doc_id, "", "", doc.title, doc.summary or doc.preamble or doc.coverage_note,
-                                    build.docs[doc_id]["areas"], 0.0, words, "document"))
+                                    build.docs[doc_id]["areas"], 0.0, "document"))
     if targets and not parsed.concepts and not result.notices:
         result.lookup = lookup_hits[0].url
-    wq = kbquery.to_whoosh(parsed)
     text_hits: list[Hit] = []
-    if wq is not None:
-        searcher = build.searcher()
-        flt = _filter(filters)
+    if parsed.concepts:
+        engine = build.engine()
+        allowed = engine.allowed(filters)
         depth = max(RERANK_DEPTH, page * limit)
-        # optimize=False: the collector then counts every match as it scores, instead of the query
-        # being run a second time to count them
-        kwargs = dict(filter=flt, limit=depth, optimize=False)
-        if sort == "date":
-            kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
-        if facets:
-            kwargs["groupedby"] = {f: sorting.FieldFacet(f, allow_overlap=True) for f in FACET_FIELDS}
-        results = searcher.search(wq, **kwargs)
-        found = list(results)
-        # scored_length is what was collected; len() would run the whole query again to count
-        if results.scored_length() < depth and len(parsed.concepts) > 1:
+        matched = _verified(build, parsed, engine.match(parsed, True, allowed))
+        best = matched.top(depth, engine.dates() if sort == "date" else None)
+        counted = matched
+        if len(best) < depth and len(parsed.concepts) > 1:
             # too few clauses have every concept: those missing one follow, scored by what they have
-            wider = searcher.search(kbquery.to_whoosh(_distinctive(parsed, searcher), require_all=False), **kwargs)
-            result.relaxed = results.is_empty() and not wider.is_empty()
-            have = {h["uid"] for h in found}
-            found += [h for h in wider if h["uid"] not in have]
-            results = wider
-        result.total = max(len(results), len(found))
+            wider = _verified(build, parsed, engine.match(_distinctive(parsed, engine), False, allowed))
+            result.relaxed = not len(best) and wider.count > 0
+            have = set(best.tolist())
+            extra = wider.top(depth, engine.dates() if sort == "date" else None)
+            best = np.concatenate([best, [i for i in extra if i not in have]]).astype(np.int64)
+            counted = wider
+        result.total = max(counted.count, len(best))
         if facets:
-            result.facets = {f: {k: len(v) for k, v in results.groups(f).items() if k} for f in FACET_FIELDS}
+            result.facets = engine.facets(counted.mask | matched.mask, FACET_FIELDS)
+        searcher = build.searcher()
         scored = []
-        for h in found:
-            score = h.score or 0.0
+        for n in best.tolist():
+            f = searcher.stored_fields(n)
+            score = float(matched.score[n] if matched.mask[n] else counted.score[n])
             if sort == "relevance":
-                f = h.fields()
                 score *= _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, f)
-            scored.append((score, h))
+            scored.append((score, f))
         if sort == "relevance":
             scored.sort(key=lambda t: -t[0])
         seen = {(x.doc_id, x.path) for x in lookup_hits}
-        for score, h in scored:
-            f = h.fields()
+        for score, f in scored:
             if (f["doc_id"], f["path"]) in seen:
                 continue
             text_hits.append(_hit(build, f["doc_id"], f["path"], f["label"], f["heading"], f["text"],
-                                  [a for a in (f.get("areas") or "").split(",") if a], score, words,
+                                  [a for a in (f.get("areas") or "").split(",") if a], score,
                                   "document" if f["kind"] == "doc" else "text"))
     hits = lookup_hits + text_hits
     result.total = max(result.total, len(hits)) if not text_hits else result.total + len(lookup_hits)
     start = (page - 1) * limit
     result.hits = hits[start:start + limit]
+    for hit in result.hits:
+        hit.snippet = snippet.make(hit.snippet, words)
     return result
 
 
-def _distinctive(parsed: kbquery.ParsedQuery, searcher) -> kbquery.ParsedQuery:
+def _verified(build: Build, parsed: kbquery.ParsedQuery, matched):
+    """Quoted phrases kept only where their words stand together as typed: the index holds words,
+    not their order, so the records holding all of a phrase's words are read and checked."""
+    phrases = [kbquery.in_order(tuple(c.word.split(" "))) for c in parsed.concepts if c.phrase and " " in c.word]
+    if matched is None or not phrases:
+        return matched
+    searcher = build.searcher()
+    for n in np.flatnonzero(matched.mask).tolist():
+        f = searcher.stored_fields(n)
+        d = build.docs[f["doc_id"]]
+        where = normalise(" ".join([d["title"], d["short_title"], *d["aliases"], f["heading"], f["text"]])).replace(" ", "")
+        if not all(p.search(where) for p in phrases):
+            matched.mask[n] = False
+    return matched
+
+
+def _distinctive(parsed: kbquery.ParsedQuery, engine) -> kbquery.ParsedQuery:
     """The concepts worth looking for one by one: a word in a large share of all clauses (管理, 企业)
     would pull in most of the catalog, to be scored one by one, and rank none of it; _fit counts it."""
-    common = searcher.doc_count() * COMMON_SHARE
-    counts = {c.word: kbquery.frequency(c, searcher) for c in parsed.concepts}
+    common = engine.count * COMMON_SHARE
+    counts = {c.word: engine.concept_frequency(c) for c in parsed.concepts}
     keep = [c for c in parsed.concepts if counts[c.word] <= common] or [min(parsed.concepts, key=lambda c: counts[c.word])]
     return replace(parsed, concepts=keep)
 

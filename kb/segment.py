@@ -51,6 +51,8 @@ def initialise() -> None:
 
 def normalise(text: str) -> str:
     """Full-width forms to half-width, letters to lower case: what index and query both see."""
+    if unicodedata.is_normalized("NFKC", text):    # a quick check: most text needs no change
+        return text.lower()
     return unicodedata.normalize("NFKC", text).lower()
 
 

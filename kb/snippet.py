@@ -13,8 +13,12 @@ from .segment import normalise
 WIDTH = 110
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+def _normalised_with_map(text: str) -> tuple[str, list[int] | range]:
     """Normalised text and, for each of its characters, the index of the original character."""
+    norm = normalise(text)
+    if len(norm) == len(text):
+        # almost always: full-width forms and capitals map one character to one
+        return norm, range(len(text))
     out, where = [], []
     for i, ch in enumerate(text):
         n = normalise(ch) if not ch.isascii() or ch.isupper() else ch

@@ -6,9 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from whoosh import formats
 
-import kb.analysis  # noqa: F401  (installs the positions fix under test)
 from kb import query
 from kb.importer import import_sources
 from kb.index import build
@@ -123,10 +121,3 @@ def test_a_document_in_force_ranks_above_an_expired_one_with_the_same_text(polic
     build(policies_copy, tmp_path / "index", progress=False)
     hits = top(Library(tmp_path / "index"), "增量留抵税额", 2)
     assert hits == [("cs-swzj-2020-8-twin", "二"), ("cs-swzj-2020-8", "二")]
-
-
-def test_phrase_positions_read_back_whatever_the_last_gap():
-    # whoosh-ng marks its legacy encoding by a trailing "."; a last gap of 46 ends in "." too
-    fmt = formats.Positions()
-    for positions in ([46], [0, 46], [3, 49, 95], list(range(0, 4600, 46)), [128, 174], [7]):
-        assert fmt.decode_positions(fmt.encode(positions)) == positions

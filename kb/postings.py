@@ -1,0 +1,81 @@
+"""A term's postings read from Whoosh's own files as arrays (document numbers, frequencies), so that
+the query engine scores whole posting lists with numpy instead of stepping Whoosh's matchers one
+document at a time in Python.
+
+This reads Whoosh's block format below its matcher API (whoosh-ng is pinned exactly, and
+tests/test_engine.py checks these arrays against Whoosh's matchers on a real index).
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
+
+CACHE_POSTINGS = 20_000_000      # postings kept decoded (8 bytes each): the busy terms of a province
+
+
+def _block_arrays(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    m._read_data()
+    ids, weights = m._data[0], m._data[1]
+    ids = np.asarray(ids, dtype=np.int64) if m._byteids else np.cumsum(np.asarray(ids, dtype=np.int64))
+    if weights is None:
+        weights = np.ones(len(ids), dtype=np.float32)
+    elif isinstance(weights, float):
+        weights = np.full(len(ids), weights, dtype=np.float32)
+    else:
+        weights = np.asarray(weights, dtype=np.float32)
+    return ids, weights
+
+
+def _leaf(leaf, field: str, term: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    try:
+        m = leaf._terms.matcher(field, leaf._text_to_bytes(field, term), leaf.schema[field].format)
+    except TermNotFound:
+        return [], []
+    if not isinstance(m, W3LeafMatcher):       # a short list Whoosh keeps inline in the term's entry
+        return [np.asarray(m._ids, dtype=np.int64)], [np.asarray(m._weights, dtype=np.float32)]
+    ids, weights = [], []
+    while True:
+        i, w = _block_arrays(m)
+        ids.append(i)
+        weights.append(w)
+        if m._lastblock:
+            return ids, weights
+        m._goto(m._nextoffset)
+
+
+class Postings:
+    """Decoded posting lists of one opened build, shared by its threads, least recently used dropped."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.leaves = reader.leaf_readers()
+        self.lock = threading.Lock()
+        self.cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.size = 0
+
+    def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers ascending, within-field frequencies) of a term; empty when absent."""
+        key = (field, term)
+        with self.lock:
+            found = self.cache.get(key)
+            if found is not None:
+                self.cache.move_to_end(key)
+                return found
+            ids, weights = [], []
+            # Whoosh's files are read by seeking, so one thread reads at a time
+            for leaf, offset in self.leaves:
+                i, w = _leaf(leaf, field, term)
+                ids.extend(x + offset for x in i)
+                weights.extend(w)
+            found = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+                     np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32))
+            self.cache[key] = found
+            self.size += len(found[0])
+            while self.size > CACHE_POSTINGS and len(self.cache) > 1:
+                _, (old, _) = self.cache.popitem(last=False)
+                self.size -= len(old)
+            return found

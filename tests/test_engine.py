@@ -1,0 +1,124 @@
+"""The query engine against Whoosh itself: the arrays it reads and the scores it computes must be
+what Whoosh's own matchers and BM25F give on the same index."""
+from __future__ import annotations
+
+import pytest
+from whoosh import query as Q
+from whoosh.scoring import BM25F
+
+from kb import index as kbindex
+from kb.index import build
+from kb.library import Library
+from kb.query import FIELDS, parse
+from kb.search import search
+from tests.conftest import POLICIES
+
+
+@pytest.fixture(scope="module")
+def small_blocks(tmp_path_factory):
+    """policies/ indexed with 8 postings per block, so that common words span many blocks."""
+    root = tmp_path_factory.mktemp("small-blocks")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kbindex, "CODEC", dict(blocklimit=8))
+        build(POLICIES, root, progress=False)
+    return Library(root)
+
+
+def whoosh_postings(reader, field, term):
+    m = reader.postings(field, term)
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return ids, weights
+
+
+def test_postings_arrays_equal_whoosh_matchers_for_every_term(small_blocks):
+    build_ = small_blocks.build()
+    engine = build_.engine()
+    reader = build_.searcher().reader()
+    checked = multi_block = 0
+    for field, _ in FIELDS:
+        for term in reader.field_terms(field):
+            ids, weights = engine.postings.get(field, term)
+            live = engine.records.live[ids]
+            want_ids, want_weights = whoosh_postings(reader, field, term)
+            assert ids[live].tolist() == want_ids, (field, term)
+            assert weights[live].tolist() == pytest.approx(want_weights), (field, term)
+            checked += 1
+            multi_block += len(ids) > 8
+    assert checked > 1500 and multi_block > 100
+
+
+def test_record_arrays_match_stored_fields_and_lengths(small_blocks):
+    build_ = small_blocks.build()
+    engine = build_.engine()
+    r = engine.records
+    reader = build_.searcher().reader()
+    doc_ids = list(build_.docs)
+    assert len(r) == reader.doc_count_all()
+    for n in range(len(r)):
+        f = reader.stored_fields(n)
+        assert doc_ids[r.doc[n]] == f["doc_id"]
+        assert r.clause[n] == (f["kind"] == "clause")
+        assert sorted(a for a in r.area_names if r.bit_mask("areas", [a])[n]) == sorted(filter(None, f["areas"].split(",")))
+        for field, _ in FIELDS:
+            assert r.lengths[field][n] == (reader.doc_field_length(n, field) or 0)
+
+
+@pytest.mark.parametrize("term", ["企业", "社会保险费", "贷款", "减免", "疫情"])
+def test_single_word_scores_are_whoosh_bm25f(small_blocks, term):
+    build_ = small_blocks.build()
+    engine = build_.engine()
+    searcher = build_.ix.searcher(weighting=BM25F())
+    for field, _ in FIELDS:
+        want = {h.docnum: h.score for h in searcher.search(Q.Term(field, term), limit=None)}
+        ids, scores = engine._term(field, term)
+        got = {int(i): float(s) for i, s in zip(ids, scores) if engine.records.live[i]}
+        assert got.keys() == want.keys()
+        for n, s in want.items():
+            assert got[n] == pytest.approx(s, rel=1e-5), (field, term, n)
+
+
+def test_deleted_and_changed_documents_leave_no_live_records(policies_copy, tmp_path):
+    root = tmp_path / "index"
+    build(policies_copy, root, progress=False)
+    (policies_copy / "rsbf-2020-11.md").unlink()
+    doc = policies_copy / "jj-2020-23.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("缓缴", "暂缓缴存"), encoding="utf-8")
+    build(policies_copy, root, progress=False)
+    lib = Library(root)
+    engine = lib.build().engine()
+    assert engine.records.live.sum() < len(engine.records)      # the old records are still in the files
+    assert "rsbf-2020-11" not in {h.doc_id for h in search(lib, "社保 减免", limit=50).hits}
+    assert search(lib, "暂缓缴存", limit=5).hits[0].doc_id == "jj-2020-23"
+    changed = [h for h in search(lib, "缓缴 住房公积金", limit=50).hits if h.doc_id == "jj-2020-23"]
+    assert all("缓缴" not in h.snippet.replace("<mark>", "").replace("</mark>", "") for h in changed)
+
+
+def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
+    result = search(library, "企业", limit=100, facets=True)
+    build_ = library.build()
+    engine = build_.engine()
+    matched = engine.match(parse("企业"), True, engine.allowed({}))
+    reader = build_.searcher().reader()
+    rows = [reader.stored_fields(int(n)) for n in matched.mask.nonzero()[0]]
+    assert result.total == len(rows) > 20
+    by_area: dict[str, int] = {}
+    for f in rows:
+        for a in filter(None, f["areas"].split(",")):
+            by_area[a] = by_area.get(a, 0) + 1
+    assert result.facets["areas"] == by_area
+    levels: dict[str, int] = {}
+    for f in rows:
+        level = build_.docs[f["doc_id"]]["level"]
+        levels[level] = levels.get(level, 0) + 1
+    assert result.facets["level"] == levels
+
+
+def test_filters_keep_only_records_with_the_value(library):
+    hits = search(library, "企业", filters={"area": ["援企稳岗"], "level": ["国家"]}, limit=100).hits
+    assert hits
+    for h in hits:
+        assert "援企稳岗" in h.areas and h.level == "国家"
