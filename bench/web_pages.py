@@ -1,6 +1,6 @@
 """Page latency of the real site, one command: python bench/web_pages.py [--rounds N]
 
-Builds policies/ into a temporary index, starts `python -m web` (waitress) on a free port and fetches
+Builds policies/ into a temporary index, starts `python -m web` (gunicorn) on a free port and fetches
 each kind of page N times in turn over one keep-alive connection; prints p50/p95 per page in ms.
 """
 from __future__ import annotations

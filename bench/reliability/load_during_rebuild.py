@@ -142,7 +142,7 @@ def main() -> int:
     p.add_argument("--max-requests", type=int, default=200_000)
     p.add_argument("--reuse", action="store_true", help="keep an index already built under --work")
     p.add_argument("--build-seconds", type=float, help="expected full build time (default: the first build's)")
-    p.add_argument("--threads", type=int, default=8, help="waitress threads")
+    p.add_argument("--threads", type=int, default=8, help="server threads per process")
     p.add_argument("--max-windows", type=int, default=10)
     p.add_argument("--no-rebuild", action="store_true", help="one window without rebuilds, for comparison")
     args = p.parse_args()
