@@ -168,3 +168,14 @@ def test_a_port_in_use_is_reported_in_chinese(policies_index):
     assert run.returncode == 1
     assert run.stderr.strip() == f"无法在 127.0.0.1:{port} 启动：端口已被占用"
     assert run.stdout == ""
+
+
+@pytest.mark.parametrize("option, value, message", [("--port", "70000", "端口应为 1–65535 的整数"),
+                                                    ("--workers", "0", "进程数应为 1–64 的整数"),
+                                                    ("--threads", "两个", "线程数应为 1–256 的整数")])
+def test_a_bad_option_is_refused_before_anything_starts(option, value, message):
+    run = subprocess.run([sys.executable, "-m", "web", option, value], cwd=ROOT, capture_output=True, text=True,
+                         timeout=30)
+    assert run.returncode == 2
+    assert f"{message}：{value}" in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""

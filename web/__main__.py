@@ -57,23 +57,25 @@ def reason(exc: OSError) -> str:
     return os.strerror(exc.errno) if exc.errno else str(exc)
 
 
-def positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
-    return n
+def bounded(low: int, high: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = low - 1
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"{what}：{text}")
+        return n
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m web", description="惠企政策知识库网站")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--port", type=bounded(1, 65535, "端口应为 1–65535 的整数"), default=5000)
     p.add_argument("--index", default="index", help="索引目录（默认 index/）")
-    p.add_argument("--threads", type=positive, default=4, help="每个进程的线程数（默认 4）")
-    p.add_argument("--workers", type=positive, default=len(os.sched_getaffinity(0)),
+    p.add_argument("--threads", type=bounded(1, 256, "线程数应为 1–256 的整数"), default=4, help="每个进程的线程数（默认 4）")
+    p.add_argument("--workers", type=bounded(1, 64, "进程数应为 1–64 的整数"), default=len(os.sched_getaffinity(0)),
                    help="进程数（默认为 CPU 核数）")
     args = p.parse_args(argv)
     try:
