@@ -1,12 +1,11 @@
 """Browsing by support area: the clauses of an area, grouped by document, straight from the index.
 
-Read from the clause records' stored fields so that listing an area does not open every document.
+Read from the record arrays and the clause records' stored fields, so that listing an area does not
+open every document.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from whoosh import query as Q
 
 from .citation import url
 from .library import Build
@@ -28,21 +27,19 @@ class AreaDocument:
     clauses: list[AreaClause] = field(default_factory=list)
 
 
-def _area_query(area: str) -> Q.Query:
-    return Q.And([Q.Term("areas", area), Q.Term("kind", "clause")])
-
-
 def clause_counts(build: Build) -> dict[str, int]:
     """Clauses per support area, in taxonomy order (document records not counted)."""
-    searcher = build.searcher()
-    return {a.name: len(searcher.search(_area_query(a.name), limit=None))
-            for a in taxonomy().areas}
+    records = build.engine().records
+    counts = records.bit_counts("areas", records.live & records.clause)
+    return {a.name: counts.get(a.name, 0) for a in taxonomy().areas}
 
 
 def area_documents(build: Build, area: str) -> list[AreaDocument]:
     """Every clause of an area, grouped by document: newest document first, clauses in order."""
-    hits = build.searcher().search(_area_query(area), limit=None)
-    rows = sorted((h.fields() for h in hits), key=lambda f: f["ord"])
+    records = build.engine().records
+    searcher = build.searcher()
+    found = (records.live & records.clause & records.bit_mask("areas", [area])).nonzero()[0]
+    rows = sorted((searcher.stored_fields(int(n)) for n in found), key=lambda f: f["ord"])
     grouped: dict[str, AreaDocument] = {}
     for f in rows:
         doc_id = f["doc_id"]

@@ -8,8 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from .check import check_paths
-from .index import IndexUnavailable
+from .layout import IndexUnavailable
 from .library import Library
 from .match import BENEFIT_LABELS, STATUS_LABELS, match
 from .profile import LABELS, Profile, ProfileError
@@ -58,6 +57,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .check import check_paths     # the checker (front matter, Markdown) is not loaded to search
     paths = args.paths or [DEFAULT_POLICIES]
     missing = [p for p in paths if not Path(p).exists()]
     for p in missing:

@@ -19,7 +19,7 @@ from .query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .records import Records
 
 B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
-TILED_BOOST = 0.8            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
+TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
 DOC_FIELDS = {"level": "level", "status": "status", "coverage": "coverage", "doc_type": "type"}
 
 
@@ -108,13 +108,18 @@ class Engine:
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float32)
         for tokens in concept.forms():
-            parts = [self._all_of(tokens, FIELDS)]
+            m, s = self._all_of(tokens, FIELDS)
             tiles = segment.pieces(tokens[0])
-            if len(tokens) == 1 and len(tiles) > 1:
-                parts.append(self._all_of(list(tiles), [("text_t", TILED_BOOST)]))
-            for m, s in parts:
-                mask |= m
-                score += s
+            # the tiling counts only where the word itself is not indexed (the text split it
+            # otherwise: 银行的贷款), and only when each tile is a word: 试用 and 期 are in most
+            # clauses that never speak of 试用期
+            if len(tokens) == 1 and len(tiles) > 1 and min(map(len, tiles)) > 1:
+                tm, ts = self._all_of(list(tiles), [("text_t", TILED_BOOST)])
+                tm &= ~m
+                m |= tm
+                s += np.where(tm, ts, 0)
+            mask |= m
+            score += s
         return mask, score
 
     def match(self, parsed: ParsedQuery, require_all: bool, allowed: np.ndarray) -> Scored | None:

@@ -1,11 +1,6 @@
 """The clause-level Whoosh index: schema, records, and the atomic, incremental build.
 
-Layout of an index folder (default index/):
-  current            symlink to the build being served, swapped atomically
-  builds/<name>/     one complete build: Whoosh files, catalog.json, manifest.json
-  docs/<id>.<hash>.json  each document as parsed, written once and shared by the builds naming it
-  .build.lock        held by the one writer at a time
-A build writes a new folder (hard links of the previous build's immutable Whoosh files plus new
+The folder layout is described in kb/layout.py. A build writes a new folder (hard links of the previous build's immutable Whoosh files plus new
 segments) and only then swaps `current`, so readers never see a half-written index and a
 failed or killed build leaves the previous one serving.
 """
@@ -19,7 +14,7 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,18 +22,22 @@ from pathlib import Path
 from tqdm import tqdm
 from whoosh import fields, index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
 
 from . import records as record_arrays, segment
 from .analysis import text_field
 from .check import check_paths, policy_files
+from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, read_json
 from .model import Document, Problem
 from .refs import doc_number_key
 
-SCHEMA_VERSION = 3
-CURRENT, BUILDS, DOCS, LOCK = "current", "builds", "docs", ".build.lock"
+LOCK = ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
 # postings are read whole by the engine (kb/postings.py): longer blocks mean fewer to unpack
 CODEC = dict(blocklimit=1024)
+WRITER_MB = 256             # Whoosh's in-memory posting buffer, shared by the writing processes
+PARTS_PER_WORKER = 2        # segments each worker process writes in a large build
 
 
 def schema() -> fields.Schema:
@@ -72,10 +71,6 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
-
-
-class IndexUnavailable(Exception):
-    """No index has been built at that place, or it cannot be read."""
 
 
 @dataclass
@@ -142,16 +137,6 @@ def catalog_entry(doc: Document, relpath: str, json_name: str) -> dict:
 
 # ---------------------------------------------------------------- files and folders
 
-def current_build(root: Path) -> Path | None:
-    link = root / CURRENT
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    path = (root / target).resolve()
-    return path if (path / "catalog.json").is_file() else None
-
-
 def _write_json(path: Path, data) -> None:
     """Write a new file (never in place: files may be hard links shared with the previous build)."""
     tmp = path.with_name(path.name + ".tmp")
@@ -160,13 +145,6 @@ def _write_json(path: Path, data) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-def _read_json(path: Path, default):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return default
 
 
 def _fsync_dir(path: Path) -> None:
@@ -202,7 +180,7 @@ def _prune(root: Path, keep: set[Path]) -> None:
     for old in (root / BUILDS).iterdir():
         if old.resolve() not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    named = {e.get("json") for build_dir in keep for e in _read_json(build_dir / "catalog.json", {}).get("docs", {}).values()}
+    named = {e.get("json") for build_dir in keep for e in read_json(build_dir / "catalog.json", {}).get("docs", {}).values()}
     for f in (root / DOCS).iterdir():
         if f.name not in named:
             f.unlink(missing_ok=True)
@@ -243,8 +221,45 @@ def _sha1(path: Path) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 
 
-def _prepare(doc: Document) -> list[dict]:
-    return records(doc)
+def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) -> tuple[object, list[str]]:
+    """One process's share of a large build: its documents' records as one new Whoosh segment (with
+    its record arrays), and each document's JSON stored. The segment is returned uncommitted: the
+    parent, holding the index lock, adds every part's segment to the index in one commit."""
+    ix = whoosh_index.open_dir(str(folder))
+    writer = SegmentWriter(ix, _lk=False, codec=W3Codec(**CODEC), limitmb=limitmb)
+    try:
+        for doc in docs:
+            for rec in records(doc):
+                writer.add_document(**rec)
+        segment = writer._finalize_segment()      # as Whoosh's own multiprocessing writer does
+    except BaseException:
+        writer.cancel()
+        raise
+    record_arrays.write_segment(folder, SegmentReader(ix.storage, ix.schema, segment))
+    return segment, [_write_document(root, doc) for doc in docs]
+
+
+def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, bar, entries: dict,
+                 rel_of: dict[str, str]) -> list:
+    """Write the documents as segments in worker processes, several parts per worker so that the
+    progress bar moves; parts are balanced by their number of clauses."""
+    parts: list[list[Document]] = [[] for _ in range(workers * PARTS_PER_WORKER)]
+    sizes = [0] * len(parts)
+    for doc in sorted(docs, key=lambda d: -len(d.clauses)):
+        i = sizes.index(min(sizes))
+        parts[i].append(doc)
+        sizes[i] += len(doc.clauses) + 1
+    parts = [p for p in parts if p]
+    segments = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_write_part, folder, root, part, WRITER_MB // workers): part for part in parts}
+        for future in as_completed(futures):
+            segment, names = future.result()
+            segments.append(segment)
+            for doc, name in zip(futures[future], names):
+                entries[doc.id] = catalog_entry(doc, rel_of[doc.id], name)
+            bar.update(len(futures[future]))
+    return segments
 
 
 def build(policies: Path, root: Path, full: bool = False, progress: bool | None = None,
@@ -260,8 +275,8 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
     with build_lock(root, out):
         serving = current_build(root)
         previous = None if full else serving
-        old_manifest = _read_json(previous / "manifest.json", {}) if previous else {}
-        if previous and _read_json(previous / "catalog.json", {}).get("schema") != SCHEMA_VERSION:
+        old_manifest = read_json(previous / "manifest.json", {}) if previous else {}
+        if previous and read_json(previous / "catalog.json", {}).get("schema") != SCHEMA_VERSION:
             previous, old_manifest = None, {}
         files = {f.relative_to(policies).as_posix(): f for f in policy_files([policies])}
         manifest, changed_files = {}, []
@@ -292,7 +307,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             (summary.changed if rel in old_manifest else summary.added).append(by_rel[rel].id)
         summary.removed = [old_manifest[rel]["doc_id"] for rel in removed_files]
         if previous and not changed_files and not removed_files:
-            catalog = _read_json(previous / "catalog.json", {})
+            catalog = read_json(previous / "catalog.json", {})
             summary.documents, summary.clauses = len(catalog["docs"]), catalog["clauses"]
             summary.build = previous.name
             summary.seconds = time.perf_counter() - start
@@ -311,31 +326,35 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             else:
                 new.mkdir()
                 ix = whoosh_index.create_in(str(new), schema())
-            catalog = _read_json(previous / "catalog.json", {}) if previous else {}
+            catalog = read_json(previous / "catalog.json", {}) if previous else {}
             entries = catalog.get("docs", {})
 
-            writer = ix.writer(limitmb=256, codec=W3Codec(**CODEC))
+            workers = (os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else 1
+            writer = ix.writer(limitmb=WRITER_MB, codec=W3Codec(**CODEC))
             try:
                 old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
                 for doc_id in old_ids:
                     writer.delete_by_term("doc_id", doc_id)
                     entries.pop(doc_id, None)
-                pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else None
-                try:
-                    prepared = pool.map(_prepare, docs, chunksize=8) if pool else map(_prepare, docs)
-                    for doc, recs in tqdm(zip(docs, prepared), total=len(docs), desc="索引文档", unit="篇",
-                                          disable=True if progress is False else None, file=out, leave=False):
-                        for rec in recs:
-                            writer.add_document(**rec)
-                        entries[doc.id] = catalog_entry(doc, rel_of[doc.id], _write_document(root, doc))
-                finally:
-                    if pool:
-                        pool.shutdown()
-                writer.commit()
+                bar = tqdm(total=len(docs), desc="索引文档", unit="篇", disable=True if progress is False else None,
+                           file=out, leave=False)
+                with bar:
+                    if workers > 1:
+                        segments = _write_parts(new, root, docs, workers, bar, entries, rel_of)
+                        # the new segments join the index as they are (merging them would rewrite them)
+                        writer.commit(mergetype=lambda _, existing: existing + segments)
+                    else:
+                        for doc in docs:
+                            for rec in records(doc):
+                                writer.add_document(**rec)
+                            entries[doc.id] = catalog_entry(doc, rel_of[doc.id], _write_document(root, doc))
+                            bar.update()
+                        writer.commit()
             except BaseException:
-                writer.cancel()
+                if not writer.is_closed:
+                    writer.cancel()
                 raise
-            record_arrays.write_missing(ix, new)
+            record_arrays.write_missing(new)
             summary.documents = len(entries)
             summary.clauses = sum(e["clauses"] for e in entries.values())
             _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),
@@ -353,11 +372,3 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
         summary.build = name
         summary.seconds = time.perf_counter() - start
         return summary
-
-
-def open_build(root: Path):
-    """The Whoosh index and catalog of the build being served."""
-    build_dir = current_build(Path(root))
-    if build_dir is None:
-        raise IndexUnavailable(f"在 {root} 没有找到索引，请先运行 python build_index.py")
-    return build_dir, whoosh_index.open_dir(str(build_dir)), _read_json(build_dir / "catalog.json", {})

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from . import records
 from .engine import Engine
-from .index import CURRENT, DOCS, IndexUnavailable, open_build
+from .layout import CURRENT, DOCS, IndexUnavailable, open_build
 from .model import Document
 from .refs import name_variants
+from .segment import normalise
 
 
 class Build:
@@ -37,6 +38,7 @@ class Build:
             self.names_by_start[name[:2]].append(name)
         self.latest = _latest_versions(self.docs)
         self.document = lru_cache(maxsize=256)(self._document)
+        self._names_text: dict[str, str] = {}
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
 
@@ -60,6 +62,14 @@ class Build:
             return None
         data = json.loads((self.path.parent.parent / DOCS / self.docs[doc_id]["json"]).read_text(encoding="utf-8"))
         return Document.from_json(data)
+
+    def names_text(self, doc_id: str) -> str:
+        """A document's title, short title and aliases, normalised: where query words are looked for."""
+        text = self._names_text.get(doc_id)
+        if text is None:
+            d = self.docs[doc_id]
+            text = self._names_text[doc_id] = normalise(" ".join([d["title"], d["short_title"], *d["aliases"]]))
+        return text
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of every document name found in text, longest first."""

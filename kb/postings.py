@@ -14,13 +14,13 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-CACHE_POSTINGS = 20_000_000      # postings kept decoded (8 bytes each): the busy terms of a province
+CACHE_POSTINGS = 8_000_000      # postings kept decoded (8 bytes each, per server process)
 
 
 def _block_arrays(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     m._read_data()
     ids, weights = m._data[0], m._data[1]
-    ids = np.asarray(ids, dtype=np.int64) if m._byteids else np.cumsum(np.asarray(ids, dtype=np.int64))
+    ids = np.asarray(ids, dtype=np.int32) if m._byteids else np.cumsum(np.asarray(ids, dtype=np.int32), dtype=np.int32)
     if weights is None:
         weights = np.ones(len(ids), dtype=np.float32)
     elif isinstance(weights, float):
@@ -36,7 +36,7 @@ def _leaf(leaf, field: str, term: str) -> tuple[list[np.ndarray], list[np.ndarra
     except TermNotFound:
         return [], []
     if not isinstance(m, W3LeafMatcher):       # a short list Whoosh keeps inline in the term's entry
-        return [np.asarray(m._ids, dtype=np.int64)], [np.asarray(m._weights, dtype=np.float32)]
+        return [np.asarray(m._ids, dtype=np.int32)], [np.asarray(m._weights, dtype=np.float32)]
     ids, weights = [], []
     while True:
         i, w = _block_arrays(m)
@@ -71,7 +71,7 @@ class Postings:
                 i, w = _leaf(leaf, field, term)
                 ids.extend(x + offset for x in i)
                 weights.extend(w)
-            found = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+            found = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
                      np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32))
             self.cache[key] = found
             self.size += len(found[0])

@@ -20,7 +20,7 @@ MAX_QUERY = 200          # characters searched; longer input is cut (and the use
 MAX_RUN = 4              # words a synonym or filler phrase may span
 FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))    # searched, with their weight
 OPTIONAL_BOOST = 0.3     # a lone character is rare as a token: its weight would outvote the real words
-TILE_GAP = 2             # characters that may stand between the words tiling a word (的, 和)
+PHRASE_GAP = 2           # characters that may stand between the words of a quoted phrase (的, 和)
 QUOTES = re.compile(r"[\"“”「」『』]")
 
 
@@ -33,9 +33,9 @@ def vocabulary() -> tuple[dict[str, list[str]], frozenset[str]]:
 
 @cache
 def in_order(words: tuple[str, ...]) -> re.Pattern:
-    """The words in order, close together: how a phrase or the tiles of a word read in the text,
-    since the index drops function words (银行的贷款 holds the phrase 银行 贷款)."""
-    return re.compile(f".{{0,{TILE_GAP}}}".join(map(re.escape, words)))
+    """The words in order, close together: how a quoted phrase reads in the text, since the index
+    drops function words (银行的贷款 holds the phrase 银行 贷款)."""
+    return re.compile(f".{{0,{PHRASE_GAP}}}".join(map(re.escape, words)))
 
 
 @dataclass
@@ -47,13 +47,14 @@ class Concept:
 
     def found_in(self, text: str) -> str:
         """The form of this concept that normalised text contains ("" when none): the word, a synonym,
-        or the dictionary words that tile it, in order and close together (银行贷款 in 银行的贷款)."""
+        or the dictionary words that tile it, all present (银行贷款 in 银行的贷款; 解除劳动合同 in
+        解除或者终止劳动合同)."""
         for w in self.words:
             w = w.replace(" ", "")
             if w in text:
                 return w
             tiles = segment.pieces(w)
-            if len(tiles) > 1 and in_order(tiles).search(text):
+            if len(tiles) > 1 and all(t in text for t in tiles):
                 return tiles[0]
         return ""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh import index as whoosh_index
 
 SEARCHED = ("title_t", "heading_t", "text_t")
 SUFFIX = ".kbrec"
@@ -35,33 +36,40 @@ def _segment_file(folder: Path, reader) -> Path:
     return Path(folder) / (reader.segment().segment_id() + SUFFIX)
 
 
-def write_missing(ix, folder: Path) -> None:
-    """Save the arrays of every segment of the index in folder that has none yet."""
-    with ix.reader() as reader:
+def _arrays(leaf) -> dict[str, np.ndarray]:
+    count = leaf.doc_count_all()
+    stored = [leaf.stored_fields(n) for n in range(count)]
+    doc_ids = sorted({f["doc_id"] for f in stored})
+    where = {d: i for i, d in enumerate(doc_ids)}
+    areas = [_split(f.get("areas")) for f in stored]
+    enterprise = [_split(f.get("enterprise")) for f in stored]
+    area_names = sorted({a for row in areas for a in row})
+    enterprise_names = sorted({e for row in enterprise for e in row})
+    if len(area_names) > 64 or len(enterprise_names) > 64:
+        raise ValueError("more than 64 support areas or enterprise types in one segment")
+    return dict(
+        doc_ids=np.array(doc_ids, dtype=str),
+        doc=np.array([where[f["doc_id"]] for f in stored], dtype=np.int32),
+        clause=np.array([f["kind"] == "clause" for f in stored], dtype=bool),
+        area_names=np.array(area_names, dtype=str), areas=_bits(areas, area_names),
+        enterprise_names=np.array(enterprise_names, dtype=str), enterprise=_bits(enterprise, enterprise_names),
+        **{f"len_{field}": np.array([leaf.doc_field_length(n, field) or 0 for n in range(count)], dtype=np.float32)
+           for field in SEARCHED})
+
+
+def write_segment(folder: Path, leaf) -> None:
+    """Save the arrays of one segment (read through its SegmentReader) beside its files."""
+    with open(_segment_file(folder, leaf), "wb") as f:
+        np.savez(f, **_arrays(leaf))
+
+
+def write_missing(folder: Path) -> None:
+    """Save the arrays of every segment of the index in folder that has none yet (those an
+    incremental build or Whoosh's merging wrote; a large build's workers save their own)."""
+    with whoosh_index.open_dir(str(folder)).reader() as reader:
         for leaf, _ in reader.leaf_readers():
-            path = _segment_file(folder, leaf)
-            if path.exists():
-                continue
-            count = leaf.doc_count_all()
-            stored = [leaf.stored_fields(n) for n in range(count)]
-            doc_ids = sorted({f["doc_id"] for f in stored})
-            where = {d: i for i, d in enumerate(doc_ids)}
-            areas = [_split(f.get("areas")) for f in stored]
-            enterprise = [_split(f.get("enterprise")) for f in stored]
-            area_names = sorted({a for row in areas for a in row})
-            enterprise_names = sorted({e for row in enterprise for e in row})
-            if len(area_names) > 64 or len(enterprise_names) > 64:
-                raise ValueError("more than 64 support areas or enterprise types in one segment")
-            arrays = dict(
-                doc_ids=np.array(doc_ids, dtype=str),
-                doc=np.array([where[f["doc_id"]] for f in stored], dtype=np.int32),
-                clause=np.array([f["kind"] == "clause" for f in stored], dtype=bool),
-                area_names=np.array(area_names, dtype=str), areas=_bits(areas, area_names),
-                enterprise_names=np.array(enterprise_names, dtype=str), enterprise=_bits(enterprise, enterprise_names),
-                **{f"len_{field}": np.array([leaf.doc_field_length(n, field) or 0 for n in range(count)], dtype=np.float32)
-                   for field in SEARCHED})
-            with open(path, "wb") as f:
-                np.savez(f, **arrays)
+            if not _segment_file(folder, leaf).exists():
+                write_segment(folder, leaf)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from .taxonomy import taxonomy
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
-RERANK_DEPTH = 50
+RERANK_DEPTH = 60
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
 # interpretations and cases explain a rule: the rule's own clause first when both answer
 EXPLAINING = {"司法解释": 0.9, "案例": 0.8}
@@ -80,15 +80,19 @@ class SearchResult:
 
 
 def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: str, areas: list[str],
-         score: float, match: str) -> Hit:
-    """A hit whose snippet holds the whole text until the page is cut (snippets are made only for
-    the hits shown)."""
+         score: float, words: list[str], match: str) -> Hit:
     d = build.docs[doc_id]
     return Hit(doc_id=doc_id, title=d["title"], doc_no=d["doc_no"], date=d["date"],
                source=(d["sources"] or [""])[0], clause=label, path=path, heading=heading, areas=areas,
                score=round(score, 4), citation=cite(d["title"], d["doc_no"], d["status"], path),
-               snippet=text, url=url(doc_id, path), status=d["status"],
+               snippet=snippet.make(text, words), url=url(doc_id, path), status=d["status"],
                coverage=d["coverage"], level=d["level"], match=match)
+
+
+def _text_hit(build: Build, score: float, f: dict, words: list[str]) -> Hit:
+    return _hit(build, f["doc_id"], f["path"], f["label"], f["heading"], f["text"],
+                [a for a in (f.get("areas") or "").split(",") if a], score, words,
+                "document" if f["kind"] == "doc" else "text")
 
 
 @lru_cache(maxsize=2)
@@ -188,13 +192,13 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         clause = doc.clause(path) if path else None
         if clause:
             lookup_hits.append(_hit(build, doc_id, path, clause.label, clause.display_heading, clause.text,
-                                    clause.areas, 0.0, "citation"))
+                                    clause.areas, 0.0, words, "citation"))
         else:
             lookup_hits.append(_hit(build, doc_id, "", "", doc.title, doc.summary or doc.preamble or doc.coverage_note,
-                                    build.docs[doc_id]["areas"], 0.0, "document"))
+                                    build.docs[doc_id]["areas"], 0.0, words, "document"))
     if targets and not parsed.concepts and not result.notices:
         result.lookup = lookup_hits[0].url
-    text_hits: list[Hit] = []
+    rows: list[tuple[float, dict]] = []      # text matches, made into hits only for the page shown
     if parsed.concepts:
         engine = build.engine()
         allowed = engine.allowed(filters)
@@ -224,18 +228,12 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         if sort == "relevance":
             scored.sort(key=lambda t: -t[0])
         seen = {(x.doc_id, x.path) for x in lookup_hits}
-        for score, f in scored:
-            if (f["doc_id"], f["path"]) in seen:
-                continue
-            text_hits.append(_hit(build, f["doc_id"], f["path"], f["label"], f["heading"], f["text"],
-                                  [a for a in (f.get("areas") or "").split(",") if a], score,
-                                  "document" if f["kind"] == "doc" else "text"))
-    hits = lookup_hits + text_hits
-    result.total = max(result.total, len(hits)) if not text_hits else result.total + len(lookup_hits)
+        rows = [(score, f) for score, f in scored if (f["doc_id"], f["path"]) not in seen]
+    shown = len(lookup_hits) + len(rows)
+    result.total = max(result.total, shown) if not rows else result.total + len(lookup_hits)
     start = (page - 1) * limit
-    result.hits = hits[start:start + limit]
-    for hit in result.hits:
-        hit.snippet = snippet.make(hit.snippet, words)
+    result.hits = [x if isinstance(x, Hit) else _text_hit(build, *x, words)
+                   for x in [*lookup_hits, *rows][start:start + limit]]
     return result
 
 
@@ -268,9 +266,8 @@ def _fit(build: Build, parsed: kbquery.ParsedQuery, fields: dict) -> float:
     """How fully and how closely a hit holds the query: the share of required concepts it has
     (squared, so a clause missing one ranks below those with all), and their nearness in the text."""
     required = [c for c in parsed.concepts if c.required] or parsed.concepts
-    d = build.docs[fields["doc_id"]]
     text = normalise(fields["text"])
-    where = normalise(" ".join([d["title"], d["short_title"], *d["aliases"], fields["heading"]])) + " " + text
+    where = " ".join([build.names_text(fields["doc_id"]), normalise(fields["heading"]), text])
     found = [form for c in required for form in [c.found_in(where)] if form]
     fit = (len(found) / len(required)) ** 2
     in_text = [form for form in found if form in text]

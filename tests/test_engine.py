@@ -122,3 +122,18 @@ def test_filters_keep_only_records_with_the_value(library):
     assert hits
     for h in hits:
         assert "援企稳岗" in h.areas and h.level == "国家"
+
+
+def test_a_build_written_by_worker_processes_answers_as_one_written_alone(tmp_path):
+    roots = {}
+    for name, threshold in (("alone", 10**9), ("workers", 1)):
+        roots[name] = tmp_path / name
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(kbindex, "PARALLEL_THRESHOLD", threshold)
+            build(POLICIES, roots[name], progress=False)
+    alone, workers = Library(roots["alone"]), Library(roots["workers"])
+    assert len(workers.build().searcher().reader().leaf_readers()) > 1
+    for q in ["社保 减免", "公积金 缓缴", "贷款 延期", "房租", "\"不合理审批\"", "增值税 小规模"]:
+        a, w = search(alone, q, limit=20, facets=True), search(workers, q, limit=20, facets=True)
+        assert [(h.doc_id, h.path, h.score) for h in w.hits] == [(h.doc_id, h.path, h.score) for h in a.hits], q
+        assert (w.total, w.facets) == (a.total, a.facets), q

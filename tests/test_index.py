@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb.index import BuildError, build, build_lock, current_build
+from kb.layout import IndexUnavailable
 from kb.library import Library
 from kb.search import search
 
@@ -129,3 +130,18 @@ def test_a_second_build_waits_for_the_first(source, tmp_path):
         assert "等待它结束" in waiting and proc.poll() is None
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "完成" in out
+
+
+def test_an_index_of_an_older_version_is_named_and_rebuilt_not_misread(policies_copy, tmp_path):
+    root = tmp_path / "index"
+    build(policies_copy, root, progress=False)
+    catalog = current_build(root) / "catalog.json"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace('"schema":', '"schema":-1,"was":', 1), encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="旧版本.*重新构建"):
+        search(Library(root), "社保")
+    cli = subprocess.run([sys.executable, "-m", "kb", "search", "社保", "--index", str(root)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert cli.returncode != 0 and "旧版本" in cli.stderr and "Traceback" not in cli.stderr
+    summary = build(policies_copy, root, progress=False)
+    assert summary.full
+    assert search(Library(root), "社保 减免").hits[0].doc_id == "rsbf-2020-11"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kb.index import IndexUnavailable
+from kb.layout import IndexUnavailable
 from kb.search import SearchError
 
 TITLES = {

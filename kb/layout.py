@@ -1,0 +1,52 @@
+"""Where a built index lives and how a reader opens the build being served (the build itself is
+kb/index.py; this side stays light, so that a search process does not load the builder).
+
+Layout of an index folder (default index/):
+  current            symlink to the build being served, swapped atomically
+  builds/<name>/     one complete build: Whoosh files, record arrays, catalog.json, manifest.json
+  docs/<id>.<hash>.json  each document as parsed, written once and shared by the builds naming it
+  .build.lock        held by the one writer at a time
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+SCHEMA_VERSION = 4
+CURRENT, BUILDS, DOCS = "current", "builds", "docs"
+
+
+class IndexUnavailable(Exception):
+    """No index has been built at that place, or it cannot be read."""
+
+
+def current_build(root: Path) -> Path | None:
+    link = root / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = (root / target).resolve()
+    return path if (path / "catalog.json").is_file() else None
+
+
+def read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def open_build(root: Path):
+    """The Whoosh index and catalog of the build being served."""
+    build_dir = current_build(Path(root))
+    if build_dir is None:
+        raise IndexUnavailable(f"在 {root} 没有找到索引，请先运行 python build_index.py")
+    catalog = read_json(build_dir / "catalog.json", {})
+    if catalog.get("schema") != SCHEMA_VERSION:
+        # an index of an older version of the program: its files mean something else now
+        raise IndexUnavailable(f"{root} 的索引由旧版本程序构建，请运行 python build_index.py --index {root} 重新构建")
+    return build_dir, whoosh_index.open_dir(str(build_dir)), catalog
