@@ -12,6 +12,7 @@ from collections import Counter
 
 from whoosh import fields, formats
 from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.system import pack_uint
 
 from .segment import ALT, POS
@@ -29,3 +30,14 @@ def text_field() -> fields.TEXT:
     field = fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
     field.format = PresegmentedFrequency()
     return field
+
+
+class Codec(W3Codec):
+    """Whoosh's file format with two choices of ours: posting blocks of 1024 (the engine reads
+    postings whole, kb/postings.py, so fewer and longer blocks unpack faster), and no per-block
+    length statistics: only Whoosh's own scorer uses them (to skip blocks), and gathering them looks
+    up the field length of every posting while a segment is written."""
+    length_stats = False
+
+    def __init__(self, blocklimit=1024, compression=3, inlinelimit=1):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)

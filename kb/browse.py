@@ -37,9 +37,8 @@ def clause_counts(build: Build) -> dict[str, int]:
 def area_documents(build: Build, area: str) -> list[AreaDocument]:
     """Every clause of an area, grouped by document: newest document first, clauses in order."""
     records = build.engine().records
-    searcher = build.searcher()
     found = (records.live & records.clause & records.bit_mask("areas", [area])).nonzero()[0]
-    rows = sorted((searcher.stored_fields(int(n)) for n in found), key=lambda f: f["ord"])
+    rows = sorted((build.record(int(n)) for n in found), key=lambda f: f["ord"])
     grouped: dict[str, AreaDocument] = {}
     for f in rows:
         doc_id = f["doc_id"]

@@ -27,18 +27,43 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so the checker (not the loader) judges them."""
-
-
-_Loader.yaml_implicit_resolvers = {
+_NO_DATES = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so the checker (not the loader) judges them."""
+    yaml_implicit_resolvers = _NO_DATES
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same, parsed by libyaml (when PyYAML has it): most of a build's parsing time otherwise.
+    Its error positions differ from the pure-Python parser's, so a document that fails is parsed
+    again by _Loader for the line and reason the checker reports."""
+    yaml_implicit_resolvers = _NO_DATES
+
+
+def _load(loader_class, text: str):
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def load_node(text: str):
+    """(the composed node, the loaded value) of a YAML text; YAMLError names the exact place."""
+    try:
+        return _load(_FastLoader, text)
+    except yaml.YAMLError:
+        return _load(_Loader, text)
+
+
 def load_yaml(text: str):
-    return yaml.load(text, Loader=_Loader)
+    return load_node(text)[1]
 
 
 @dataclass
@@ -105,8 +130,7 @@ def parse_text(path: str, text: str) -> ParsedFile:
 
 def _parse_front_matter(parsed: ParsedFile, front: str, first_line: int) -> None:
     try:
-        node = yaml.compose(front, Loader=_Loader)
-        fields = load_yaml(front)
+        node, fields = load_node(front)       # the node gives the line of each key
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark else 1

@@ -6,12 +6,14 @@ failed or killed build leaves the previous one serving.
 """
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,12 +23,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 from whoosh import fields, index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from . import records as record_arrays, segment
-from .analysis import text_field
+from .analysis import Codec, text_field
 from .check import check_paths, policy_files
 from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, read_json
 from .model import Document, Problem
@@ -34,36 +35,31 @@ from .refs import doc_number_key
 
 LOCK = ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
-# postings are read whole by the engine (kb/postings.py): longer blocks mean fewer to unpack
-CODEC = dict(blocklimit=1024)
 WRITER_MB = 256             # Whoosh's in-memory posting buffer, shared by the writing processes
+PR_SET_PDEATHSIG = 1        # prctl(2): the signal a process gets when its parent dies
 PARTS_PER_WORKER = 2        # segments each worker process writes in a large build
 
 
 def schema() -> fields.Schema:
+    """One record per clause and one per document. Only the document id is indexed besides the
+    text (to delete a document's records); filters and facets come from the catalog and the record
+    arrays (kb/records.py), so the rest is stored, for display and for those arrays."""
     return fields.Schema(
-        uid=fields.ID(unique=True, stored=True),
+        uid=fields.STORED(),
         doc_id=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
+        kind=fields.STORED(),
         path=fields.STORED(),
         label=fields.STORED(),
         heading=fields.STORED(),
         text=fields.STORED(),
         ord=fields.STORED(),
         # no positions: the engine scores words, not their order; a quoted phrase is checked in the
-        # stored text of the clauses that hold all its words (kb/engine.py)
+        # stored text of the clauses that hold all its words (kb/search.py)
         title_t=text_field(),
         heading_t=text_field(),
         text_t=text_field(),
-        areas=fields.KEYWORD(commas=True, stored=True),
-        enterprise=fields.KEYWORD(commas=True, stored=True),
-        sectors=fields.KEYWORD(commas=True),
-        level=fields.ID(),
-        status=fields.ID(),
-        coverage=fields.ID(),
-        doc_type=fields.ID(),
-        issuer=fields.KEYWORD(commas=True),
-        date=fields.ID(sortable=True),
+        areas=fields.STORED(),
+        enterprise=fields.STORED(),
     )
 
 
@@ -99,26 +95,22 @@ def _join(values) -> str:
 def records(doc: Document) -> list[dict]:
     """The index records of a document: one for the document itself, one per clause."""
     names = " ".join([doc.title, doc.short_title, *doc.aliases])
-    common = dict(doc_id=doc.id, level=doc.level, status=doc.status, coverage=doc.coverage,
-                  doc_type=doc.type, issuer=_join(doc.issuers),
-                  date=doc.date.isoformat() if doc.date else "")
     title_t = segment.presegment(names)
     all_areas = sorted(set(doc.areas).union(*(c.areas for c in doc.clauses)))
     about = "\n".join(p for p in (doc.summary, doc.preamble, doc.coverage_note) if p)
-    out = [dict(common, uid=doc.id, kind="doc", path="", label="", heading=doc.title, text=about, ord=0,
+    out = [dict(doc_id=doc.id, uid=doc.id, kind="doc", path="", label="", heading=doc.title, text=about, ord=0,
                 title_t=title_t, heading_t="", text_t=segment.presegment(about), areas=_join(all_areas),
-                enterprise="", sectors="")]
+                enterprise="")]
     for n, clause in enumerate(doc.clauses, 1):
         meta = clause.meta
         extra = " ".join(str(meta[k]) for k in ("region", "amount", "rate", "period", "deadline", "department")
                          if meta.get(k))
         heading = " ".join([clause.heading, *clause.context])
-        out.append(dict(common, uid=f"{doc.id}/{clause.path}", kind="clause", path=clause.path,
+        out.append(dict(doc_id=doc.id, uid=f"{doc.id}/{clause.path}", kind="clause", path=clause.path,
                         label=clause.label, heading=clause.display_heading, text=clause.text, ord=n,
                         title_t=title_t, heading_t=segment.presegment(heading),
                         text_t=segment.presegment(f"{clause.text} {extra}"), areas=_join(clause.areas),
-                        enterprise=_join(map(str, meta.get("enterprise") or [])),
-                        sectors=_join(map(str, meta.get("sectors") or []))))
+                        enterprise=_join(map(str, meta.get("enterprise") or []))))
     return out
 
 
@@ -226,7 +218,7 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
     its record arrays), and each document's JSON stored. The segment is returned uncommitted: the
     parent, holding the index lock, adds every part's segment to the index in one commit."""
     ix = whoosh_index.open_dir(str(folder))
-    writer = SegmentWriter(ix, _lk=False, codec=W3Codec(**CODEC), limitmb=limitmb)
+    writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb)
     try:
         for doc in docs:
             for rec in records(doc):
@@ -237,6 +229,14 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
         raise
     record_arrays.write_segment(folder, SegmentReader(ix.storage, ix.schema, segment))
     return segment, [_write_document(root, doc) for doc in docs]
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker dies with the build process (kill -9 included): an orphan would hold the build lock
+    (inherited with the process) and make every later build wait for ever."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:            # the build died before the line above ran
+        os._exit(1)
 
 
 def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, bar, entries: dict,
@@ -251,7 +251,7 @@ def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, b
         sizes[i] += len(doc.clauses) + 1
     parts = [p for p in parts if p]
     segments = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_write_part, folder, root, part, WRITER_MB // workers): part for part in parts}
         for future in as_completed(futures):
             segment, names = future.result()
@@ -330,7 +330,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             entries = catalog.get("docs", {})
 
             workers = (os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else 1
-            writer = ix.writer(limitmb=WRITER_MB, codec=W3Codec(**CODEC))
+            writer = ix.writer(limitmb=WRITER_MB, codec=Codec())
             try:
                 old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
                 for doc_id in old_ids:

@@ -20,6 +20,9 @@ from .refs import name_variants
 from .segment import normalise
 
 
+RECORD_CACHE = 20_000
+
+
 class Build:
     """One opened build: immutable once loaded."""
 
@@ -38,6 +41,8 @@ class Build:
             self.names_by_start[name[:2]].append(name)
         self.latest = _latest_versions(self.docs)
         self.document = lru_cache(maxsize=256)(self._document)
+        # the stored fields of a record (read-only), kept for the records that busy queries rank
+        self.record = lru_cache(maxsize=RECORD_CACHE)(self._record)
         self._names_text: dict[str, str] = {}
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
@@ -56,6 +61,9 @@ class Build:
         if s is None:
             s = self.local.searcher = self.ix.searcher()
         return s
+
+    def _record(self, docnum: int) -> dict:
+        return self.searcher().stored_fields(docnum)
 
     def _document(self, doc_id: str) -> Document | None:
         if doc_id not in self.docs:

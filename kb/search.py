@@ -217,10 +217,9 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         result.total = max(counted.count, len(best))
         if facets:
             result.facets = engine.facets(counted.mask | matched.mask, FACET_FIELDS)
-        searcher = build.searcher()
         scored = []
         for n in best.tolist():
-            f = searcher.stored_fields(n)
+            f = build.record(n)
             score = float(matched.score[n] if matched.mask[n] else counted.score[n])
             if sort == "relevance":
                 score *= _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, f)
@@ -243,9 +242,8 @@ def _verified(build: Build, parsed: kbquery.ParsedQuery, matched):
     phrases = [kbquery.in_order(tuple(c.word.split(" "))) for c in parsed.concepts if c.phrase and " " in c.word]
     if matched is None or not phrases:
         return matched
-    searcher = build.searcher()
     for n in np.flatnonzero(matched.mask).tolist():
-        f = searcher.stored_fields(n)
+        f = build.record(n)
         d = build.docs[f["doc_id"]]
         where = normalise(" ".join([d["title"], d["short_title"], *d["aliases"], f["heading"], f["text"]])).replace(" ", "")
         if not all(p.search(where) for p in phrases):

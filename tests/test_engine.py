@@ -7,6 +7,7 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from kb import index as kbindex
+from kb.analysis import Codec
 from kb.index import build
 from kb.library import Library
 from kb.query import FIELDS, parse
@@ -19,7 +20,7 @@ def small_blocks(tmp_path_factory):
     """policies/ indexed with 8 postings per block, so that common words span many blocks."""
     root = tmp_path_factory.mktemp("small-blocks")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kbindex, "CODEC", dict(blocklimit=8))
+        mp.setattr(kbindex, "Codec", lambda: Codec(blocklimit=8))
         build(POLICIES, root, progress=False)
     return Library(root)
 

@@ -99,6 +99,17 @@ def _many(source, n):
         (source / f"copy-{i}.md").write_text(template.replace("law-format-fixture", f"law-copy-{i}"), encoding="utf-8")
 
 
+def _processes_naming(path: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(path).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_killed_builds_leave_the_previous_index_serving(source, tmp_path):
     root = tmp_path / "index"
     build(source, root, progress=False)
@@ -114,6 +125,11 @@ def test_killed_builds_leave_the_previous_index_serving(source, tmp_path):
         if proc.returncode == 0:
             continue                           # it finished first: that is fine too
         assert uids(root, "银行贷款") == before, f"attempt {attempt}"
+        # its worker processes die with it: an orphan would hold the build lock for ever
+        deadline = time.monotonic() + 5
+        while _processes_naming(root) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _processes_naming(root), f"attempt {attempt}"
     after = subprocess.run([sys.executable, "build_index.py", "--policies", str(source), "--index", str(root), "--quiet"],
                            cwd=ROOT, capture_output=True, text=True)
     assert after.returncode == 0, after.stderr

@@ -1,5 +1,6 @@
 """The segmentation engine (rjieba) gives jieba's own tokens, project dictionary included."""
 import logging
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,11 @@ def test_long_words_also_index_their_parts_at_the_same_position():
 
 def test_full_width_and_case_are_normalised():
     assert segment.cut("ＬＰＲ２０２０") == segment.cut("lpr2020")
+
+
+@pytest.mark.parametrize("text", [
+    "ＡＢＣ１２３，（一）　全角", "e\u0301 and ｅ\u0301", "①②⑴ ﬁ ㎡ ㈱", "第（三）项：２０２０年", "Ｉｎｃ．\u3000与",
+    *[p.read_text(encoding="utf-8") for p in sorted(Path(__file__).resolve().parent.parent.joinpath("policies").glob("*.md"))],
+])
+def test_normalise_is_exactly_nfkc_and_lower_case(text):
+    assert segment.normalise(text) == unicodedata.normalize("NFKC", text).lower()
