@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from . import workers
 from .docformat import ParsedFile, parse_file, to_document
 from .match import condition_problems
 from .model import Document, Problem
@@ -17,6 +18,7 @@ from .taxonomy import taxonomy
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 PLACEHOLDER = "待填写"   # what the importer writes where it could not determine a value
+PARALLEL_FILES = 64      # below this, starting worker processes costs more than it saves
 
 REQUIRED = ("id", "title", "type", "level", "status", "coverage", "sources")
 STRING_FIELDS = ("id", "title", "short_title", "type", "level", "status", "coverage", "doc_no",
@@ -182,21 +184,32 @@ def load(path: str | Path) -> tuple[Document | None, list[Problem]]:
     return (None if problems else to_document(parsed)), problems
 
 
+def _check_file(path: Path) -> tuple[list[Problem], object, int, Document | None]:
+    """One file's problems, its id (as written) and the line of the id, and the document when valid."""
+    parsed = parse_file(path)
+    problems = validate(parsed)
+    return problems, parsed.fields.get("id"), parsed.line_of("id"), None if problems else to_document(parsed)
+
+
 def check_paths(paths: list[str | Path], known_ids: dict[str, str] | None = None
                 ) -> tuple[list[Document], list[Problem]]:
-    """Check files and the ids across them; known_ids maps ids of unchanged files to their paths."""
+    """Check files and the ids across them; known_ids maps ids of unchanged files to their paths.
+    Many files are parsed in worker processes (parsing is most of a full build's first stage)."""
     docs: list[Document] = []
     problems: list[Problem] = []
     id_lines: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for path in policy_files(paths):
-        parsed = parse_file(path)
-        file_problems = validate(parsed)
+    files = list(policy_files(paths))
+    if len(files) >= PARALLEL_FILES and workers.count() > 1:
+        with workers.pool(workers.count()) as pool:
+            checked = list(pool.map(_check_file, files, chunksize=16))
+    else:
+        checked = map(_check_file, files)
+    for path, (file_problems, doc_id, id_line, doc) in zip(files, checked):
         problems.extend(file_problems)
-        doc_id = parsed.fields.get("id")
         if isinstance(doc_id, str):
-            id_lines[doc_id].append((str(path), parsed.line_of("id")))
-        if not file_problems:
-            docs.append(to_document(parsed))
+            id_lines[doc_id].append((str(path), id_line))
+        if doc is not None:
+            docs.append(doc)
     for doc_id, other in (known_ids or {}).items():
         if doc_id in id_lines and all(p != other for p, _ in id_lines[doc_id]):
             id_lines[doc_id].append((other, 0))

@@ -6,17 +6,15 @@ failed or killed build leaves the previous one serving.
 """
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import fcntl
 import hashlib
 import json
 import os
 import shutil
-import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +29,12 @@ from .analysis import Codec, text_field
 from .check import check_paths, policy_files
 from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, read_json
 from .model import Document, Problem
+from .workers import count as worker_count, pool as workers_pool
 from .refs import doc_number_key
 
 LOCK = ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
 WRITER_MB = 256             # Whoosh's in-memory posting buffer, shared by the writing processes
-PR_SET_PDEATHSIG = 1        # prctl(2): the signal a process gets when its parent dies
 PARTS_PER_WORKER = 2        # segments each worker process writes in a large build
 
 
@@ -231,14 +229,6 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
     return segment, [_write_document(root, doc) for doc in docs]
 
 
-def _die_with_parent(parent: int) -> None:
-    """A worker dies with the build process (kill -9 included): an orphan would hold the build lock
-    (inherited with the process) and make every later build wait for ever."""
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:            # the build died before the line above ran
-        os._exit(1)
-
-
 def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, bar, entries: dict,
                  rel_of: dict[str, str]) -> list:
     """Write the documents as segments in worker processes, several parts per worker so that the
@@ -251,7 +241,7 @@ def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, b
         sizes[i] += len(doc.clauses) + 1
     parts = [p for p in parts if p]
     segments = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    with workers_pool(workers) as pool:
         futures = {pool.submit(_write_part, folder, root, part, WRITER_MB // workers): part for part in parts}
         for future in as_completed(futures):
             segment, names = future.result()
@@ -329,7 +319,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             catalog = read_json(previous / "catalog.json", {}) if previous else {}
             entries = catalog.get("docs", {})
 
-            workers = (os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else 1
+            workers = worker_count() if len(docs) >= PARALLEL_THRESHOLD else 1
             writer = ix.writer(limitmb=WRITER_MB, codec=Codec())
             try:
                 old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]

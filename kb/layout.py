@@ -15,7 +15,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CURRENT, BUILDS, DOCS = "current", "builds", "docs"
 
 

@@ -43,6 +43,7 @@ class Build:
         self.document = lru_cache(maxsize=256)(self._document)
         # the stored fields of a record (read-only), kept for the records that busy queries rank
         self.record = lru_cache(maxsize=RECORD_CACHE)(self._record)
+        self.record_text = lru_cache(maxsize=RECORD_CACHE)(self._record_text)
         self._names_text: dict[str, str] = {}
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
@@ -64,6 +65,13 @@ class Build:
 
     def _record(self, docnum: int) -> dict:
         return self.searcher().stored_fields(docnum)
+
+    def _record_text(self, docnum: int) -> tuple[str, str]:
+        """(names, heading and text; the text alone) of a record, normalised: where ranking looks
+        for the query's words."""
+        f = self.record(docnum)
+        text = normalise(f["text"])
+        return " ".join([self.names_text(f["doc_id"]), normalise(f["heading"]), text]), text
 
     def _document(self, doc_id: str) -> Document | None:
         if doc_id not in self.docs:

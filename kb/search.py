@@ -18,7 +18,6 @@ from . import snippet
 from .citation import cite, url
 from .library import Build, Library
 from .refs import find_clause_ref, find_doc_numbers, same_number
-from .segment import normalise
 from .taxonomy import taxonomy
 
 MAX_LIMIT = 100
@@ -222,7 +221,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             f = build.record(n)
             score = float(matched.score[n] if matched.mask[n] else counted.score[n])
             if sort == "relevance":
-                score *= _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, f)
+                score *= _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, n)
             scored.append((score, f))
         if sort == "relevance":
             scored.sort(key=lambda t: -t[0])
@@ -243,9 +242,7 @@ def _verified(build: Build, parsed: kbquery.ParsedQuery, matched):
     if matched is None or not phrases:
         return matched
     for n in np.flatnonzero(matched.mask).tolist():
-        f = build.record(n)
-        d = build.docs[f["doc_id"]]
-        where = normalise(" ".join([d["title"], d["short_title"], *d["aliases"], f["heading"], f["text"]])).replace(" ", "")
+        where = build.record_text(n)[0].replace(" ", "")
         if not all(p.search(where) for p in phrases):
             matched.mask[n] = False
     return matched
@@ -260,12 +257,11 @@ def _distinctive(parsed: kbquery.ParsedQuery, engine) -> kbquery.ParsedQuery:
     return replace(parsed, concepts=keep)
 
 
-def _fit(build: Build, parsed: kbquery.ParsedQuery, fields: dict) -> float:
+def _fit(build: Build, parsed: kbquery.ParsedQuery, docnum: int) -> float:
     """How fully and how closely a hit holds the query: the share of required concepts it has
     (squared, so a clause missing one ranks below those with all), and their nearness in the text."""
     required = [c for c in parsed.concepts if c.required] or parsed.concepts
-    text = normalise(fields["text"])
-    where = " ".join([build.names_text(fields["doc_id"]), normalise(fields["heading"]), text])
+    where, text = build.record_text(docnum)
     found = [form for c in required for form in [c.found_in(where)] if form]
     fit = (len(found) / len(required)) ** 2
     in_text = [form for form in found if form in text]

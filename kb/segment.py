@@ -63,6 +63,7 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=1 << 18)     # words repeat: a corpus has far fewer distinct words than tokens
 def _keep(word: str) -> bool:
     return bool(word.strip()) and word not in STOP_WORDS and (word.isalnum() or len(word) > 1 and any(c.isalnum() for c in word))
 

@@ -47,10 +47,15 @@ def make(text: str, words: list[str], width: int = WIDTH) -> str:
     elif not found:
         start, end = 0, width
     else:
-        best, best_score = found[0][0], -1
-        for s, _ in found:
-            inside = {text[a:b] for a, b in found if s <= a and b <= s + width}
-            score = len(inside) * 10 + sum(1 for a, b in found if s <= a and b <= s + width)
+        # the window starting at a match that holds the most distinct words, then the most matches;
+        # matches do not overlap, so those within a window starting at match i are i..j-1
+        best, best_score, j = found[0][0], -1, 0
+        for i, (s, _) in enumerate(found):
+            j = max(j, i)
+            while j < len(found) and found[j][1] <= s + width:
+                j += 1
+            inside = found[i:j]
+            score = len({text[a:b] for a, b in inside}) * 10 + len(inside)
             if score > best_score:
                 best, best_score = s, score
         start = max(0, min(best - 20, len(text) - width))
