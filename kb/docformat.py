@@ -18,7 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .model import Clause, Document, Problem
 from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
-from .taxonomy import taxonomy
+from .taxonomy import SAFE_LOADER, taxonomy
 
 POINT = re.compile(r"^要点[：:]\s*(.+)$")
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)\s*$")
@@ -38,7 +38,7 @@ class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers = _NO_DATES
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _FastLoader(SAFE_LOADER):
     """The same, parsed by libyaml (when PyYAML has it): most of a build's parsing time otherwise.
     Its error positions differ from the pure-Python parser's, so a document that fails is parsed
     again by _Loader for the line and reason the checker reports."""

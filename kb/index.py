@@ -216,7 +216,8 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
     its record arrays), and each document's JSON stored. The segment is returned uncommitted: the
     parent, holding the index lock, adds every part's segment to the index in one commit."""
     ix = whoosh_index.open_dir(str(folder))
-    writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb)
+    # a large segment stays as separate files: a compound one is copied into memory when opened
+    writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb, compound=False)
     try:
         for doc in docs:
             for rec in records(doc):
@@ -225,6 +226,7 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
     except BaseException:
         writer.cancel()
         raise
+    writer.temp_storage().destroy()
     record_arrays.write_segment(folder, SegmentReader(ix.storage, ix.schema, segment))
     return segment, [_write_document(root, doc) for doc in docs]
 

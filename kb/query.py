@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from . import segment
+from .taxonomy import SAFE_LOADER
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.yaml")
 MAX_QUERY = 200          # characters searched; longer input is cut (and the user told)
@@ -26,7 +27,7 @@ QUOTES = re.compile(r"[\"“”「」『』]")
 
 @cache
 def vocabulary() -> tuple[dict[str, list[str]], frozenset[str]]:
-    data = yaml.safe_load(SYNONYM_FILE.read_text(encoding="utf-8")) or {}
+    data = yaml.load(SYNONYM_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     synonyms = {segment.normalise(k): [segment.normalise(v) for v in vs] for k, vs in (data.get("synonyms") or {}).items()}
     return synonyms, frozenset(segment.normalise(w) for w in data.get("filler") or [])
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
+# libyaml when PyYAML has it: these files are read by every process that searches
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Taxonomy:
 
 @cache
 def taxonomy() -> Taxonomy:
-    data = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(TAXONOMY_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return Taxonomy(
         areas=tuple(Area(**a) for a in data["areas"]),
         enterprise_types=tuple(data["enterprise_types"]),
