@@ -39,7 +39,8 @@ def policy_files(paths: list[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*.md") if f.name != "README.md" and not f.name.startswith("_")))
+            files.extend(sorted((f for f in p.rglob("*.md") if f.name != "README.md" and not f.name.startswith("_")),
+                                key=str))
         else:
             files.append(p)
     return files
