@@ -1,7 +1,7 @@
-"""The served index as the rest of the product sees it: catalog, documents, a searcher.
+"""The served index as the rest of the product sees it: catalog, documents, the query engine.
 
 It follows the index folder's `current` link, so a rebuild is picked up by the next call
-without a restart. Searchers are per thread (Whoosh searchers are not shared across threads).
+without a restart. Whoosh readers are per thread (they are not shared across threads).
 """
 from __future__ import annotations
 
@@ -57,14 +57,15 @@ class Build:
                     self._engine = Engine(reader, records.load(reader, self.path, list(self.docs)), self.docs)
         return self._engine
 
-    def searcher(self):
-        s = getattr(self.local, "searcher", None)
-        if s is None:
-            s = self.local.searcher = self.ix.searcher()
-        return s
+    def reader(self):
+        """This thread's Whoosh reader (Whoosh reads its files by seeking: one per thread)."""
+        r = getattr(self.local, "reader", None)
+        if r is None:
+            r = self.local.reader = self.ix.reader()
+        return r
 
     def _record(self, docnum: int) -> dict:
-        return self.searcher().stored_fields(docnum)
+        return self.reader().stored_fields(docnum)
 
     def _record_text(self, docnum: int) -> tuple[str, str]:
         """(names, heading and text; the text alone) of a record, normalised: where ranking looks

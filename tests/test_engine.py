@@ -38,7 +38,7 @@ def whoosh_postings(reader, field, term):
 def test_postings_arrays_equal_whoosh_matchers_for_every_term(small_blocks):
     build_ = small_blocks.build()
     engine = build_.engine()
-    reader = build_.searcher().reader()
+    reader = build_.reader()
     checked = multi_block = 0
     for field, _ in FIELDS:
         for term in reader.field_terms(field):
@@ -56,7 +56,7 @@ def test_record_arrays_match_stored_fields_and_lengths(small_blocks):
     build_ = small_blocks.build()
     engine = build_.engine()
     r = engine.records
-    reader = build_.searcher().reader()
+    reader = build_.reader()
     doc_ids = list(build_.docs)
     assert len(r) == reader.doc_count_all()
     for n in range(len(r)):
@@ -103,7 +103,7 @@ def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
     build_ = library.build()
     engine = build_.engine()
     matched = engine.match(parse("企业"), True, engine.allowed({}))
-    reader = build_.searcher().reader()
+    reader = build_.reader()
     rows = [reader.stored_fields(int(n)) for n in matched.mask.nonzero()[0]]
     assert result.total == len(rows) > 20
     by_area: dict[str, int] = {}
@@ -133,7 +133,7 @@ def test_a_build_written_by_worker_processes_answers_as_one_written_alone(tmp_pa
             mp.setattr(kbindex, "PARALLEL_THRESHOLD", threshold)
             build(POLICIES, roots[name], progress=False)
     alone, workers = Library(roots["alone"]), Library(roots["workers"])
-    assert len(workers.build().searcher().reader().leaf_readers()) > 1
+    assert len(workers.build().reader().leaf_readers()) > 1
     for q in ["社保 减免", "公积金 缓缴", "贷款 延期", "房租", "\"不合理审批\"", "增值税 小规模"]:
         a, w = search(alone, q, limit=20, facets=True), search(workers, q, limit=20, facets=True)
         assert [(h.doc_id, h.path, h.score) for h in w.hits] == [(h.doc_id, h.path, h.score) for h in a.hits], q
