@@ -2,9 +2,8 @@
 
 Segmentation happens outside Whoosh (in worker processes during a full build). The engine scores
 words by their counts (kb/engine.py), so a field needs each word's frequency and the field's length,
-no positions: the format counts the words of the pre-segmented string (positions by space,
-same-position words by |) in one pass, instead of Whoosh building a token object per word through
-an analyzer.
+no positions: the format counts the words of the pre-segmented (space-separated) string in one
+pass, instead of Whoosh building a token object per word through an analyzer.
 """
 from __future__ import annotations
 
@@ -15,13 +14,11 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.system import pack_uint
 
-from .segment import ALT, POS
-
 
 class PresegmentedFrequency(formats.Frequency):
     def word_values(self, value, analyzer, **kwargs):
         boost = self.field_boost
-        return ((w, n, n * boost, pack_uint(n)) for w, n in Counter(value.replace(ALT, POS).split()).items())
+        return ((w, n, n * boost, pack_uint(n)) for w, n in Counter(value.split()).items())
 
 
 def text_field() -> fields.TEXT:

@@ -34,7 +34,7 @@ from .refs import doc_number_key
 
 LOCK = ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
-WRITER_MB = 256             # Whoosh's in-memory posting buffer, shared by the writing processes
+WRITER_MB = 128             # Whoosh's in-memory posting buffer, shared by the writing processes
 PARTS_PER_WORKER = 2        # segments each worker process writes in a large build
 
 

@@ -21,7 +21,6 @@ USER_DICT = Path(__file__).with_name("userdict.txt")
 
 # Standalone function words that carry no meaning for search.
 STOP_WORDS = frozenset("的 了 和 与 及 或 等 在 是 对 为 将 由 其 之 把 被 以 于 并 而 也 都 就 这 那 该 各 所".split())
-ALT, POS = "|", " "   # separators of the pre-segmented form
 
 _init_lock = threading.Lock()
 _initialised = False
@@ -64,7 +63,8 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 18)     # words repeat: a corpus has far fewer distinct words than tokens
-def _keep(word: str) -> bool:
+def indexable(word: str) -> bool:
+    """A word worth a place in the index: not blank, not a function word, holding a letter or digit."""
     return bool(word.strip()) and word not in STOP_WORDS and (word.isalnum() or len(word) > 1 and any(c.isalnum() for c in word))
 
 
@@ -84,7 +84,7 @@ def positions(text: str) -> list[list[str]]:
     norm = normalise(text)
     words = rjieba.cut(norm, False)
     if not any(len(w) > 2 for w in words):
-        return [[w] for w in words if _keep(w)]
+        return [[w] for w in words if indexable(w)]
     search = rjieba.cut_for_search(norm, False)
     out, j, n = [], 0, len(search)
     for word in words:
@@ -92,14 +92,17 @@ def positions(text: str) -> list[list[str]]:
         while k < n and search[k] != word:
             k += 1
         group, j = (search[j:k], k + 1) if k < n else ([], j)
-        if _keep(word):
-            out.append([word, *(g for g in group if _keep(g))])
+        if indexable(word):
+            out.append([word, *(g for g in group if indexable(g))])
     return out
 
 
 def presegment(text: str) -> str:
-    """The pre-segmented form stored for Whoosh: positions by space, same-position words by |."""
-    return POS.join(ALT.join(p) for p in positions(text))
+    """What Whoosh indexes of a text, space-separated: jieba's search-mode words, that is every word
+    of positions() (each word and the dictionary words inside it), without pairing them up, since
+    the index keeps no positions (tests/test_segment.py checks the two agree)."""
+    initialise()
+    return " ".join(w for w in rjieba.cut_for_search(normalise(text), False) if indexable(w))
 
 
 @lru_cache(maxsize=4096)

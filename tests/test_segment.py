@@ -1,5 +1,6 @@
 """The segmentation engine (rjieba) gives jieba's own tokens, project dictionary included."""
 import logging
+from collections import Counter
 import unicodedata
 from pathlib import Path
 
@@ -31,6 +32,11 @@ def _assert_same(tokenizer, paragraphs):
     for para in paragraphs:
         norm = segment.normalise(para)
         assert segment.cut(para) == list(tokenizer.cut(norm, HMM=False)), para[:60]
+        # what the index holds: jieba's search-mode words, the same words positions() pairs up
+        indexed = segment.presegment(para).split()
+        searched = [w for w in tokenizer.cut_for_search(norm, HMM=False) if segment.indexable(w)]
+        assert indexed == searched, para[:60]
+        assert Counter(indexed) == Counter(w for group in segment.positions(para) for w in group), para[:60]
         compared += 1
     assert compared > 0
 
