@@ -35,7 +35,6 @@ from .refs import doc_number_key
 LOCK = ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
 WRITER_MB = 128             # Whoosh's in-memory posting buffer, shared by the writing processes
-PARTS_PER_WORKER = 2        # segments each worker process writes in a large build
 
 
 def schema() -> fields.Schema:
@@ -233,9 +232,9 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
 
 def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, bar, entries: dict,
                  rel_of: dict[str, str]) -> list:
-    """Write the documents as segments in worker processes, several parts per worker so that the
-    progress bar moves; parts are balanced by their number of clauses."""
-    parts: list[list[Document]] = [[] for _ in range(workers * PARTS_PER_WORKER)]
+    """Write the documents as one segment per worker process (each more segment is one more lookup
+    per word when searching); the parts are balanced by their number of clauses."""
+    parts: list[list[Document]] = [[] for _ in range(workers)]
     sizes = [0] * len(parts)
     for doc in sorted(docs, key=lambda d: -len(d.clauses)):
         i = sizes.index(min(sizes))

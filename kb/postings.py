@@ -12,6 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import TermNotFound
 
 CACHE_POSTINGS = 8_000_000      # postings kept decoded (8 bytes each, per server process)
@@ -31,12 +32,19 @@ def _block_arrays(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _leaf(leaf, field: str, term: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    terms = leaf._terms
     try:
-        m = leaf._terms.matcher(field, leaf._text_to_bytes(field, term), leaf.schema[field].format)
+        info = terms.term_info(field, leaf._text_to_bytes(field, term))
     except TermNotFound:
         return [], []
-    if not isinstance(m, W3LeafMatcher):       # a short list Whoosh keeps inline in the term's entry
-        return [np.asarray(m._ids, dtype=np.int32)], [np.asarray(m._weights, dtype=np.float32)]
+    if info.is_inlined():                   # a short list Whoosh keeps in the term's own entry
+        ids, weights, _ = info.inlined_postings()
+        return [np.asarray(ids, dtype=np.int32)], [np.asarray(weights, dtype=np.float32)]
+    # the whole list in one read, then its blocks unpacked from memory (not a read per block)
+    offset, length = info.extent()
+    if isinstance(length, tuple):          # whoosh-ng 5.4.0 reads the length back as a 1-tuple
+        length = length[0]
+    m = W3LeafMatcher(BufferFile(terms._postfile.get(offset, length)), 0, length, leaf.schema[field].format)
     ids, weights = [], []
     while True:
         i, w = _block_arrays(m)
