@@ -34,6 +34,7 @@ from .refs import doc_number_key
 
 LOCK = ".build.lock"
 PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
+SEPARATE_FILES = 5000       # records from which a segment is written as separate files
 WRITER_MB = 128             # Whoosh's in-memory posting buffer, shared by the writing processes
 
 
@@ -215,8 +216,11 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
     its record arrays), and each document's JSON stored. The segment is returned uncommitted: the
     parent, holding the index lock, adds every part's segment to the index in one commit."""
     ix = whoosh_index.open_dir(str(folder))
-    # a large segment stays as separate files: a compound one is copied into memory when opened
-    writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb, compound=False)
+    # a large segment stays as separate files: a compound one is copied into memory when opened. A
+    # small one is compound: its postings may all sit in the term entries, and Whoosh refuses an
+    # empty postings file
+    large = sum(len(doc.clauses) + 1 for doc in docs) >= SEPARATE_FILES
+    writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb, compound=not large)
     try:
         for doc in docs:
             for rec in records(doc):

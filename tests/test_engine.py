@@ -125,16 +125,45 @@ def test_filters_keep_only_records_with_the_value(library):
         assert "援企稳岗" in h.areas and h.level == "国家"
 
 
-def test_a_build_written_by_worker_processes_answers_as_one_written_alone(tmp_path):
-    roots = {}
-    for name, threshold in (("alone", 10**9), ("workers", 1)):
-        roots[name] = tmp_path / name
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(kbindex, "PARALLEL_THRESHOLD", threshold)
-            build(POLICIES, roots[name], progress=False)
-    alone, workers = Library(roots["alone"]), Library(roots["workers"])
+def test_a_build_written_by_worker_processes_answers_as_one_written_alone(policies_copy, tmp_path):
+    roots = {"alone": tmp_path / "alone", "workers": tmp_path / "workers"}
+
+    def build_both():
+        for name, threshold in (("alone", 10**9), ("workers", 1)):
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(kbindex, "PARALLEL_THRESHOLD", threshold)
+                build(policies_copy, roots[name], progress=False)
+        return Library(roots["alone"]), Library(roots["workers"])
+
+    def same_answers(alone, workers):
+        for q in ["社保 减免", "公积金 缓缴", "贷款 延期", "房租", "\"不合理审批\"", "增值税 小规模"]:
+            a, w = search(alone, q, limit=20, facets=True), search(workers, q, limit=20, facets=True)
+            assert [(h.doc_id, h.path, h.score) for h in w.hits] == [(h.doc_id, h.path, h.score) for h in a.hits], q
+            assert (w.total, w.facets) == (a.total, a.facets), q
+
+    alone, workers = build_both()
     assert len(workers.build().reader().leaf_readers()) > 1
-    for q in ["社保 减免", "公积金 缓缴", "贷款 延期", "房租", "\"不合理审批\"", "增值税 小规模"]:
-        a, w = search(alone, q, limit=20, facets=True), search(workers, q, limit=20, facets=True)
-        assert [(h.doc_id, h.path, h.score) for h in w.hits] == [(h.doc_id, h.path, h.score) for h in a.hits], q
-        assert (w.total, w.facets) == (a.total, a.facets), q
+    same_answers(alone, workers)
+    # then an ordinary incremental build on top of each: a changed and a removed document
+    doc = policies_copy / "jj-2020-23.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("缓缴", "暂缓缴存"), encoding="utf-8")
+    (policies_copy / "rsbf-2020-11.md").unlink()
+    alone, workers = build_both()
+    same_answers(alone, workers)
+    assert search(workers, "暂缓缴存").hits[0].doc_id == "jj-2020-23"
+
+
+def test_large_parts_are_written_as_separate_files_and_read_the_same(tmp_path):
+    roots = {"alone": tmp_path / "alone", "separate": tmp_path / "separate"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kbindex, "PARALLEL_THRESHOLD", 10**9)
+        build(POLICIES, roots["alone"], progress=False)
+        mp.setattr(kbindex, "PARALLEL_THRESHOLD", 1)
+        mp.setattr(kbindex, "SEPARATE_FILES", 1)
+        build(POLICIES, roots["separate"], progress=False)
+    built = kbindex.current_build(roots["separate"])
+    assert list(built.glob("*.pst")) and not list(built.glob("*.seg"))
+    alone, separate = Library(roots["alone"]), Library(roots["separate"])
+    for q in ["社保 减免", "公积金 缓缴", "房租"]:
+        a, s = search(alone, q, limit=20, facets=True), search(separate, q, limit=20, facets=True)
+        assert [(h.doc_id, h.path, h.score) for h in s.hits] == [(h.doc_id, h.path, h.score) for h in a.hits], q
