@@ -20,7 +20,7 @@ from .records import Records
 
 B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
 TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
-DOC_FIELDS = {"level": "level", "status": "status", "coverage": "coverage", "doc_type": "type"}
+DOC_FIELDS = ("level", "status", "coverage", "type")      # a document's, filtered on as given
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Engine:
         self.avg = {f: reader.field_length(f) / max(self.size, 1) for f, _ in FIELDS}
         self.norm = {f: K1 * ((1 - B) + B * records.lengths[f] / (self.avg[f] or 1.0)) for f, _ in FIELDS}
         self.doc_list = list(docs.values())
-        self.doc_values = {key: [d.get(name) or "" for d in self.doc_list] for key, name in DOC_FIELDS.items()}
+        self.doc_values = {key: [d.get(key) or "" for d in self.doc_list] for key in DOC_FIELDS}
         self.doc_values["issuer"] = [d["issuers"] for d in self.doc_list]
         self.doc_dates = np.array([d["date"] or "" for d in self.doc_list])
 
@@ -157,10 +157,9 @@ class Engine:
             if key in ("area", "enterprise"):
                 mask &= r.bit_mask("areas" if key == "area" else "enterprise", values)
                 continue
-            field = "doc_type" if key == "type" else key
             wanted = set(values)
             docs = np.array([bool(wanted & set(v)) if isinstance(v, list) else v in wanted
-                             for v in self.doc_values[field]], dtype=bool)
+                             for v in self.doc_values[key]], dtype=bool)
             mask &= docs[r.doc] if len(docs) else False
         return mask
 
@@ -183,6 +182,7 @@ class Engine:
         return out
 
     def dates(self) -> np.ndarray:
-        """A sort key per record: its document's date (ISO text ranks as it reads)."""
-        order = np.argsort(np.argsort(self.doc_dates, kind="stable"), kind="stable").astype(np.float64)
-        return order[self.records.doc]
+        """A sort key per record: its document's date (ISO text ranks as it reads; a missing date
+        first); records of the same date share it, so that their scores order them."""
+        _, rank = np.unique(self.doc_dates, return_inverse=True)
+        return rank.astype(np.float64)[self.records.doc]

@@ -167,3 +167,10 @@ def test_large_parts_are_written_as_separate_files_and_read_the_same(tmp_path):
     for q in ["社保 减免", "公积金 缓缴", "房租"]:
         a, s = search(alone, q, limit=20, facets=True), search(separate, q, limit=20, facets=True)
         assert [(h.doc_id, h.path, h.score) for h in s.hits] == [(h.doc_id, h.path, h.score) for h in a.hits], q
+
+
+def test_sorted_by_date_newest_first_and_by_score_within_a_date(library):
+    hits = search(library, "企业", sort="date", limit=100).hits
+    assert len(hits) > 20 and len({h.date for h in hits}) > 3
+    keys = [(h.date, h.score) for h in hits]
+    assert keys == sorted(keys, reverse=True)
