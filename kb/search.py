@@ -6,7 +6,6 @@ concept when nothing has them all), then re-ranked with what the catalog knows.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -272,13 +271,20 @@ def _fit(build: Build, parsed: kbquery.ParsedQuery, docnum: int) -> float:
 
 def _window(text: str, forms: list[str]) -> int:
     """Characters of the shortest stretch of text that holds every form (each at least once)."""
-    spots = sorted((m.start(), i, len(f)) for i, f in enumerate(forms) for m in re.finditer(re.escape(f), text))
-    best, last = len(text), {}
-    for start, i, length in spots:
-        last[i] = (start, length)
-        if len(last) == len(forms):
-            first = min(s for s, _ in last.values())
-            best = min(best, max(s + n for s, n in last.values()) - first)
+    spots = []
+    for i, form in enumerate(forms):
+        at = text.find(form)
+        while at >= 0:
+            spots.append((at, i, at + len(form)))
+            at = text.find(form, at + 1)
+    spots.sort()
+    starts, ends = [-1] * len(forms), [0] * len(forms)
+    best, missing = len(text), len(forms)
+    for start, i, end in spots:
+        missing -= starts[i] < 0
+        starts[i], ends[i] = start, end
+        if not missing:
+            best = min(best, max(ends) - min(starts))
     return max(best, 1)
 
 
