@@ -65,7 +65,7 @@ class Engine:
     # ------------------------------------------------------------ words
 
     def frequency(self, term: str, field: str = "text_t") -> int:
-        ids, _ = self.postings.get(field, term)
+        ids, _ = self._term(field, term)
         return int(np.count_nonzero(self.records.live[ids]))
 
     def concept_frequency(self, concept: Concept) -> int:
@@ -74,12 +74,13 @@ class Engine:
 
     def _term(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(records, BM25 scores) of a term in a field."""
-        ids, tf = self.postings.get(field, term)
-        if not len(ids):
-            return ids, tf
+        return self.postings.get(field, term, self._bm25)
+
+    def _bm25(self, field: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """A term's scores, fixed for a build: worked out once, when its postings are read."""
         # Whoosh's idf: log(N / (df + 1)) + 1 over all records of the index
         idf = math.log(self.size / (len(ids) + 1)) + 1
-        return ids, idf * tf * (K1 + 1) / (tf + self.norm[field][ids])
+        return (idf * tf * (K1 + 1) / (tf + self.norm[field][ids])).astype(np.float32)
 
     def _all_of(self, tokens: list[str], fields) -> tuple[np.ndarray, np.ndarray]:
         """Records holding every token within one of the fields, and the sum of their scores there."""

@@ -56,7 +56,8 @@ def _leaf(leaf, field: str, term: str) -> tuple[list[np.ndarray], list[np.ndarra
 
 
 class Postings:
-    """Decoded posting lists of one opened build, shared by its threads, least recently used dropped."""
+    """Decoded posting lists of one opened build, as (document numbers, weights), shared by its
+    threads; the least recently used are dropped."""
 
     def __init__(self, reader):
         self.reader = reader
@@ -65,8 +66,9 @@ class Postings:
         self.cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self.size = 0
 
-    def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers ascending, within-field frequencies) of a term; empty when absent."""
+    def get(self, field: str, term: str, weigh) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers ascending, weigh(field, ids, frequencies)) of a term; empty when absent.
+        The weights (the engine's scores, fixed for a build) are kept instead of the frequencies."""
         key = (field, term)
         with self.lock:
             found = self.cache.get(key)
@@ -79,10 +81,10 @@ class Postings:
                 i, w = _leaf(leaf, field, term)
                 ids.extend(x + offset for x in i)
                 weights.extend(w)
-            found = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
-                     np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32))
-            self.cache[key] = found
-            self.size += len(found[0])
+            ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+            tf = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32)
+            found = self.cache[key] = (ids, weigh(field, ids, tf))
+            self.size += len(ids)
             while self.size > CACHE_POSTINGS and len(self.cache) > 1:
                 _, (old, _) = self.cache.popitem(last=False)
                 self.size -= len(old)
