@@ -44,7 +44,7 @@ class Build:
         # the stored fields of a record (read-only), kept for the records that busy queries rank
         self.record = lru_cache(maxsize=RECORD_CACHE)(self._record)
         self.record_text = lru_cache(maxsize=RECORD_CACHE)(self._record_text)
-        self._names_text: dict[str, str] = {}
+        self.names_text = lru_cache(maxsize=None)(self._names_text)
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
 
@@ -80,13 +80,10 @@ class Build:
         data = json.loads((self.path.parent.parent / DOCS / self.docs[doc_id]["json"]).read_text(encoding="utf-8"))
         return Document.from_json(data)
 
-    def names_text(self, doc_id: str) -> str:
+    def _names_text(self, doc_id: str) -> str:
         """A document's title, short title and aliases, normalised: where query words are looked for."""
-        text = self._names_text.get(doc_id)
-        if text is None:
-            d = self.docs[doc_id]
-            text = self._names_text[doc_id] = normalise(" ".join([d["title"], d["short_title"], *d["aliases"]]))
-        return text
+        d = self.docs[doc_id]
+        return normalise(" ".join([d["title"], d["short_title"], *d["aliases"]]))
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of every document name found in text, longest first."""

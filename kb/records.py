@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-SEARCHED = ("title_t", "heading_t", "text_t")
+from .query import FIELDS
+
+SEARCHED = tuple(field for field, _ in FIELDS)
 SUFFIX = ".kbrec"
 NAMES = {"areas": "area_names", "enterprise": "enterprise_names"}     # bit-set field → its value names
 
