@@ -18,7 +18,6 @@ from .taxonomy import taxonomy
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 PLACEHOLDER = "待填写"   # what the importer writes where it could not determine a value
-PARALLEL_FILES = 64      # below this, starting worker processes costs more than it saves
 
 REQUIRED = ("id", "title", "type", "level", "status", "coverage", "sources")
 STRING_FIELDS = ("id", "title", "short_title", "type", "level", "status", "coverage", "doc_no",
@@ -200,8 +199,8 @@ def check_paths(paths: list[str | Path], known_ids: dict[str, str] | None = None
     problems: list[Problem] = []
     id_lines: dict[str, list[tuple[str, int]]] = defaultdict(list)
     files = list(policy_files(paths))
-    if len(files) >= PARALLEL_FILES and workers.count() > 1:
-        with workers.pool(workers.count()) as pool:
+    if (processes := workers.count(len(files))) > 1:
+        with workers.pool(processes) as pool:
             checked = list(pool.map(_check_file, files, chunksize=16))
     else:
         checked = map(_check_file, files)

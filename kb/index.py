@@ -33,7 +33,6 @@ from .workers import count as worker_count, pool as workers_pool
 from .refs import doc_number_key
 
 LOCK = ".build.lock"
-PARALLEL_THRESHOLD = 64     # files; below this a process pool costs more than it saves
 SEPARATE_FILES = 5000       # records from which a segment is written as separate files
 WRITER_MB = 128             # Whoosh's in-memory posting buffer, shared by the writing processes
 
@@ -323,7 +322,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
                 ix = whoosh_index.create_in(str(new), schema())
             entries = serving_catalog.get("docs", {}) if previous else {}
 
-            workers = worker_count() if len(docs) >= PARALLEL_THRESHOLD else 1
+            workers = worker_count(len(docs))
             writer = ix.writer(limitmb=WRITER_MB, codec=Codec())
             try:
                 old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]

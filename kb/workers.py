@@ -11,6 +11,7 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1        # prctl(2): the signal a process gets when its parent dies
+MIN_ITEMS = 64              # files or documents; below this, starting workers costs more than it saves
 
 
 def _die_with_parent(parent: int) -> None:
@@ -23,6 +24,7 @@ def pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
-def count() -> int:
-    """Worker processes worth starting: one per core this process may run on."""
-    return len(os.sched_getaffinity(0))
+def count(items: int) -> int:
+    """Worker processes worth starting for so many files or documents: one per core this process
+    may run on, or none (1: do the work here) for a few."""
+    return len(os.sched_getaffinity(0)) if items >= MIN_ITEMS else 1

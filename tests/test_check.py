@@ -127,14 +127,14 @@ def test_project_policies_pass_the_checker():
 
 
 def test_many_files_checked_in_worker_processes_report_as_one_process_does(tmp_path, monkeypatch):
-    import kb.check
+    import kb.workers
     real = (Path(__file__).resolve().parent.parent / "policies" / "rsbf-2020-11.md").read_text(encoding="utf-8")
-    n = kb.check.PARALLEL_FILES + 6
+    n = kb.workers.MIN_ITEMS + 6
     for i in range(n):
         (tmp_path / f"copy-{i:03}.md").write_text(real.replace("id: rsbf-2020-11", f"id: copy-{i:03}", 1), encoding="utf-8")
     (tmp_path / "copy-007.md").write_text(real.replace("level: 国家", "level: 宇宙"), encoding="utf-8")
     together = check_paths([tmp_path])
-    monkeypatch.setattr(kb.check, "PARALLEL_FILES", 10**9)
+    monkeypatch.setattr(kb.workers, "MIN_ITEMS", 10**9)
     alone = check_paths([tmp_path])
     assert together[1] == alone[1] and len(together[1]) >= 1
     assert any("copy-007.md" in p.path and "宇宙" in p.message for p in together[1])

@@ -6,6 +6,7 @@ import pytest
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
+import kb.workers
 from kb import index as kbindex
 from kb.analysis import Codec
 from kb.index import build
@@ -133,7 +134,7 @@ def test_a_build_written_by_worker_processes_answers_as_one_written_alone(polici
     def build_both():
         for name, threshold in (("alone", 10**9), ("workers", 1)):
             with pytest.MonkeyPatch.context() as mp:
-                mp.setattr(kbindex, "PARALLEL_THRESHOLD", threshold)
+                mp.setattr(kb.workers, "MIN_ITEMS", threshold)
                 build(policies_copy, roots[name], progress=False)
         return Library(roots["alone"]), Library(roots["workers"])
 
@@ -158,9 +159,9 @@ def test_a_build_written_by_worker_processes_answers_as_one_written_alone(polici
 def test_large_parts_are_written_as_separate_files_and_read_the_same(tmp_path):
     roots = {"alone": tmp_path / "alone", "separate": tmp_path / "separate"}
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kbindex, "PARALLEL_THRESHOLD", 10**9)
+        mp.setattr(kb.workers, "MIN_ITEMS", 10**9)
         build(POLICIES, roots["alone"], progress=False)
-        mp.setattr(kbindex, "PARALLEL_THRESHOLD", 1)
+        mp.setattr(kb.workers, "MIN_ITEMS", 1)
         mp.setattr(kbindex, "SEPARATE_FILES", 1)
         build(POLICIES, roots["separate"], progress=False)
     built = kbindex.current_build(roots["separate"])
