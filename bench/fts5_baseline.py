@@ -20,7 +20,7 @@ def clause_records(index: Path):
 
 
 def _tokens(text: str) -> str:
-    return " ".join(p[0] for p in segment.positions(text))
+    return " ".join(segment.words(text))
 
 
 def build(index: Path, db_path: Path) -> float:

@@ -67,7 +67,7 @@ class Concept:
         """The index tokens of each form: a phrase's words as typed, each word or synonym segmented."""
         if self.phrase:
             return [self.word.split(" ")]
-        return [tokens for w in self.words for tokens in [[p[0] for p in segment.positions(w)]] if tokens]
+        return [tokens for w in self.words for tokens in [segment.words(w)] if tokens]
 
 
 @dataclass
@@ -116,7 +116,7 @@ def parse(raw: str) -> ParsedQuery:
     for i, part in enumerate(parts):
         quoted = i % 2 == 1 and i < len(parts) - 1        # an unbalanced last quote is plain text
         if quoted:
-            words = [w for p in segment.positions(part) for w in p[:1]]
+            words = segment.words(part)
             if words:
                 add(Concept(" ".join(words), phrase=True))
             continue

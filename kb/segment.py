@@ -4,9 +4,9 @@ The engine is rjieba (the Rust port of jieba), which gives jieba's tokens exactl
 (tests/test_segment.py proves it on a corpus sample) at a fraction of the cost. HMM stays off so
 that the tokens of a text never depend on its neighbours' guesses: index and query agree.
 
-Index tokens: each word of jieba's accurate mode takes one position; the shorter dictionary words
-inside a long word (jieba's search mode) sit at the same position, so 银行贷款 in the text is found
-by 贷款 and phrases still line up.
+Index words: jieba's search mode, that is each word of the accurate mode and the shorter dictionary
+words inside a long one, so 银行贷款 in the text is found by 贷款. Queries look for accurate-mode
+words.
 """
 from __future__ import annotations
 
@@ -74,33 +74,14 @@ def cut(text: str) -> list[str]:
     return rjieba.cut(normalise(text), False)
 
 
-def positions(text: str) -> list[list[str]]:
-    """Index tokens by position: [word, sub-words…] for each kept word.
-
-    jieba's search mode yields, for each accurate-mode word in turn, its dictionary sub-words and
-    then the word itself, so one pass over both lists pairs them up.
-    """
-    initialise()
-    norm = normalise(text)
-    words = rjieba.cut(norm, False)
-    if not any(len(w) > 2 for w in words):
-        return [[w] for w in words if indexable(w)]
-    search = rjieba.cut_for_search(norm, False)
-    out, j, n = [], 0, len(search)
-    for word in words:
-        k = j
-        while k < n and search[k] != word:
-            k += 1
-        group, j = (search[j:k], k + 1) if k < n else ([], j)
-        if indexable(word):
-            out.append([word, *(g for g in group if indexable(g))])
-    return out
+def words(text: str) -> list[str]:
+    """The accurate-mode words of a text worth looking for (what a query searches)."""
+    return [w for w in cut(text) if indexable(w)]
 
 
 def presegment(text: str) -> str:
-    """What Whoosh indexes of a text, space-separated: jieba's search-mode words, that is every word
-    of positions() (each word and the dictionary words inside it), without pairing them up, since
-    the index keeps no positions (tests/test_segment.py checks the two agree)."""
+    """What Whoosh indexes of a text, space-separated: jieba's search-mode words, that is each
+    accurate-mode word and the shorter dictionary words inside it (银行贷款 is found by 贷款)."""
     initialise()
     return " ".join(w for w in rjieba.cut_for_search(normalise(text), False) if indexable(w))
 
