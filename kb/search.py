@@ -201,15 +201,16 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         engine = build.engine()
         allowed = engine.allowed(filters)
         depth = max(RERANK_DEPTH, page * limit)
+        by_date = engine.dates() if sort == "date" else None
         matched = _verified(build, parsed, engine.match(parsed, True, allowed))
-        best = matched.top(depth, engine.dates() if sort == "date" else None)
+        best = matched.top(depth, by_date)
         counted = matched
         if len(best) < depth and len(parsed.concepts) > 1:
             # too few clauses have every concept: those missing one follow, scored by what they have
             wider = _verified(build, parsed, engine.match(_distinctive(parsed, engine), False, allowed))
             result.relaxed = not len(best) and wider.count > 0
             have = set(best.tolist())
-            extra = wider.top(depth, engine.dates() if sort == "date" else None)
+            extra = wider.top(depth, by_date)
             best = np.concatenate([best, [i for i in extra if i not in have]]).astype(np.int64)
             counted = wider
         result.total = max(counted.count, len(best))
