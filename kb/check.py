@@ -4,12 +4,11 @@ It never stops at the first problem. Rules live here; the parser only reads.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path
 
-from . import workers
+from . import dates, workers
 from .docformat import ParsedFile, parse_file, to_document
 from .match import condition_problems
 from .model import Document, Problem
@@ -79,20 +78,20 @@ def _check_front_matter(parsed: ParsedFile) -> None:
     for area in _values(f.get("areas") or []):
         if str(area) not in tax.area_names:
             parsed.problem(line("areas"), f"未知的支持领域“{area}”，可选：{'、'.join(tax.area_names)}")
-    dates = {}
+    days = {}
     for key in DATE_FIELDS:
         value = f.get(key)
         if value in (None, ""):
             continue
-        if isinstance(value, dt.date):
-            dates[key] = value
+        day = dates.parse(value)
+        if day is None:
+            parsed.problem(line(key), f"日期“{value}”无法解析，请写成 {dates.EXPECTED}")
+        elif reason := dates.implausible(day, end_of_term=key == "effective_until"):
+            parsed.problem(line(key), reason)
         else:
-            try:
-                dates[key] = dt.date.fromisoformat(str(value).strip())
-            except ValueError:
-                parsed.problem(line(key), f"日期“{value}”无法解析，请写成 YYYY-MM-DD，例如 2020-02-14")
-    if "effective_from" in dates and "effective_until" in dates and dates["effective_until"] < dates["effective_from"]:
-        parsed.problem(line("effective_until"), f"失效日期 {dates['effective_until']} 早于生效日期 {dates['effective_from']}")
+            days[key] = day
+    if "effective_from" in days and "effective_until" in days and days["effective_until"] < days["effective_from"]:
+        parsed.problem(line("effective_until"), f"失效日期 {days['effective_until']} 早于生效日期 {days['effective_from']}")
 
 
 def _check_meta(parsed: ParsedFile) -> None:

@@ -8,7 +8,6 @@ Parsing keeps line numbers so the checker can name file:line; it judges nothing 
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from . import dates
 from .model import Clause, Document, Problem
 from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
 from .taxonomy import SAFE_LOADER, taxonomy
@@ -301,17 +301,6 @@ def _parse_body(parsed: ParsedFile, body: str) -> None:
     _BodyParser(parsed).run(body)
 
 
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def _list(value) -> list[str]:
     if value is None or value == "":
         return []
@@ -335,8 +324,8 @@ def to_document(parsed: ParsedFile) -> Document:
         status=str(f["status"]), coverage=str(f["coverage"]), sources=_list(f.get("sources")),
         short_title=str(f.get("short_title") or ""), aliases=_list(f.get("aliases")),
         issuers=_list(f.get("issuers")), doc_no=str(f.get("doc_no") or ""),
-        date=_date(f.get("date")), effective_from=_date(f.get("effective_from")),
-        effective_until=_date(f.get("effective_until")), areas=doc_areas,
+        date=dates.parse(f.get("date")), effective_from=dates.parse(f.get("effective_from")),
+        effective_until=dates.parse(f.get("effective_until")), areas=doc_areas,
         coverage_note=str(f.get("coverage_note") or ""), summary=str(f.get("summary") or "").strip(),
         preamble=parsed.preamble, clauses=parsed.clauses, source_path=parsed.path,
     )

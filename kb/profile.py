@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .dates import EXPECTED, parse_iso
 from .taxonomy import taxonomy
 
 # Where an enterprise can be, and what contains each place. Measures name 湖北 (national measures
@@ -23,7 +24,6 @@ REGIONS: dict[str, tuple[str, ...]] = {
 }
 OTHER_REGION = "其他省份"
 _REGION_SUFFIX = re.compile(r"(省|市|自治区|地区)$")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 FIELDS = ("size", "small_scale_taxpayer", "sector", "region", "key_supply_enterprise", "hardship",
           "insured_staff", "layoff_rate", "date")
@@ -177,20 +177,14 @@ def _layoff_rate(value) -> float:
 
 
 def parse_date(value) -> dt.date | None:
-    """A date written YYYY-MM-DD (None otherwise: fromisoformat alone also takes 20200315 or 2020-W11)."""
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
-    except ValueError:
-        return None
+    """A profile's date as the form's date input and the JSON API send it, YYYY-MM-DD (None otherwise)."""
+    return parse_iso(value)
 
 
 def _date(value) -> dt.date:
     date = parse_date(value)
     if date is None:
-        raise ProfileError(f"日期“{value}”无法识别，请写成 YYYY-MM-DD，例如 2020-03-15")
+        raise ProfileError(f"日期“{value}”无法识别，请写成 {EXPECTED}")
     return date
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .. import dates
 from ..docformat import HEADING
 from ..numbering import parse_law_clause, parse_policy_label
 from . import structure
@@ -57,9 +58,9 @@ def _events(lines: list[str]) -> list[tuple[dt.date | None, str]]:
         line = line.replace("\xa0", " ").strip()
         if not line:
             continue
-        m = structure.DATE.match(line)
+        m = dates.WRITTEN.match(line)
         if m or not events:
-            events.append((structure.to_date(m) if m else None, line[m.end():].strip() if m else line))
+            events.append((dates.parse(m.group(0)) if m else None, line[m.end():].strip() if m else line))
         else:
             date, text = events[-1]
             events[-1] = (date, text + line)
@@ -165,10 +166,10 @@ def convert(path: Path, source: str, versions: dict[str, list[dt.date]] | None =
         raise structure.Unconvertible("只有标题和日期，没有正文")
 
     doc_type = folder_type(path) or structure.guess_type(title) or structure.PLACEHOLDER
-    version = VERSION_DATE.search(path.stem)
+    version = _version_date(path)
     dated = [d for d, _ in events if d]
     enacted = [d for d, t in events if d and "施行" not in t] or dated
-    date = dt.date.fromisoformat(version.group(1)) if version else (max(enacted) if enacted else None)
+    date = version or (max(enacted) if enacted else None)
     effective = [d for d, t in events if d and "施行" in t]
     effective_from = max(effective) if effective else None
     doc_no = next((n for _, t in reversed(events) for n in [structure.order_number(t)] if n), "")
@@ -202,11 +203,18 @@ def convert(path: Path, source: str, versions: dict[str, list[dt.date]] | None =
     return Draft(fields, _body(body_lines), labels)
 
 
+def _version_date(path: Path) -> dt.date | None:
+    """The date in a file name such as 刑法(2020-12-26).md; None without one or for a day that does
+    not exist (the header's dates then stand)."""
+    version = VERSION_DATE.search(path.stem)
+    return dates.parse_iso(version.group(1)) if version else None
+
+
 def version_dates(paths: list[Path]) -> dict[str, list[dt.date]]:
     """Title → version dates, from file names, for deciding which version is the newest."""
     out: dict[str, list[dt.date]] = {}
     for path in paths:
-        version = VERSION_DATE.search(path.stem)
+        version = _version_date(path)
         if not version:
             continue
         try:
@@ -214,7 +222,7 @@ def version_dates(paths: list[Path]) -> dict[str, list[dt.date]]:
         except structure.Unconvertible:
             continue
         if first.startswith("# "):
-            out.setdefault(COMMENT.sub("", first[2:]).strip(), []).append(dt.date.fromisoformat(version.group(1)))
+            out.setdefault(COMMENT.sub("", first[2:]).strip(), []).append(version)
     return out
 
 

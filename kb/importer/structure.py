@@ -10,19 +10,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import dates
 from ..check import PLACEHOLDER
-from ..numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
+from ..numbering import STRUCTURE, parse_law_clause, parse_policy_label
 from ..refs import DOC_NO, NOTICE_NO
 from .ids import document_id
 from .writer import Draft
 
-_CN_DIGIT = "〇零一二三四五六七八九"
-_YEAR = rf"(\d{{4}}|[{_CN_DIGIT}]{{4}})"
-_MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-DATE = re.compile(rf"{_YEAR}\s*年\s*{_MD}\s*月\s*{_MD}\s*日")
-DATE_LINE = re.compile(rf"^\s*{DATE.pattern}\s*$")
-EFFECTIVE_FROM = re.compile(rf"自\s*(?:({DATE.pattern})|(印发|发布|公布|签发)之日)\s*起\s*(?:施行|执行|实施|生效)")
-EFFECTIVE_UNTIL = re.compile(rf"(?:有效期|执行期限?|实施期限?)(?:[^。；，,]{{0,20}}?)至\s*{DATE.pattern}")
+DATE_LINE = re.compile(rf"^\s*{dates.WRITTEN.pattern}\s*$")
+EFFECTIVE_FROM = re.compile(rf"自\s*(?:({dates.WRITTEN.pattern})|(印发|发布|公布|签发)之日)\s*起\s*(?:施行|执行|实施|生效)")
+EFFECTIVE_UNTIL = re.compile(rf"(?:有效期|执行期限?|实施期限?)(?:[^。；，,]{{0,20}}?)至\s*({dates.WRITTEN.pattern})")
 ORDER_NO = re.compile(r"((?:中华人民共和国)?[\u4e00-\u9fff]{2,30}?(?:令|公告))\s*第\s*([\d〇零一二三四五六七八九十百千]+)\s*号")
 TITLE_END = re.compile(r"(通知|意见|办法|方案|措施|规定|条例|决定|公告|通告|细则|规则|批复|函|纲要|规划|指引|指南|"
                        r"要点|法|解释|决议|通报|报告|纪要)$")
@@ -48,21 +45,6 @@ def read_utf8(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise Unconvertible(f"不是 UTF-8 编码的 Markdown（第 {line} 行）") from exc
-
-
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) == 4:         # 二〇二〇: digit by digit
-        return int("".join(str(_CN_DIGIT.index(c) % 10 if c != "〇" else 0) for c in text))
-    return cn_to_int(text) or 0
-
-
-def to_date(m: re.Match, first: int = 1) -> dt.date | None:
-    try:
-        return dt.date(_number(m.group(first)), _number(m.group(first + 1)), _number(m.group(first + 2)))
-    except ValueError:
-        return None
 
 
 def issuers_in(text: str) -> list[str]:
@@ -165,7 +147,7 @@ def _head(paras: list[str], out: Outline) -> int:
     start = at + 1
     while start < len(paras) and (paras[start] == out.doc_no or DATE_LINE.match(paras[start])):
         if DATE_LINE.match(paras[start]):
-            out.date = to_date(DATE.search(paras[start]))
+            out.date = dates.parse(paras[start])
         start += 1
     return start
 
@@ -190,11 +172,11 @@ def outline(paragraphs: list[str]) -> Outline:
         p = paras[i]
         if _is_signature(paras, i):
             out.issuers = out.issuers or [p]
-            out.date = out.date or to_date(DATE.search(paras[i + 1]))
+            out.date = out.date or dates.parse(paras[i + 1])
             i += 2
             continue
         if DATE_LINE.match(p):       # a date standing alone is the 成文日期, not text
-            out.date = out.date or to_date(DATE.search(p))
+            out.date = out.date or dates.parse(p)
         else:
             text.append(p)
         i += 1
@@ -202,10 +184,10 @@ def outline(paragraphs: list[str]) -> Outline:
     for p in text:
         m = EFFECTIVE_FROM.search(p)
         if m and not out.effective_from:
-            out.effective_from = to_date(m, 2) if m.group(1) else out.date
+            out.effective_from = dates.parse(m.group(1)) if m.group(1) else out.date
         m = EFFECTIVE_UNTIL.search(p)
         if m and not out.effective_until:
-            out.effective_until = to_date(m)
+            out.effective_until = dates.parse(m.group(1))
 
     for p in text:
         law = LAW_CLAUSE.match(p) if law_mode else None
