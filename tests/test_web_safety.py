@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from urllib.parse import quote
 
 import pytest
 from lxml import html as lxml_html
 
 from kb.index import build
+from kb.library import Library
+from tests.conftest import ROOT
 from web import create_app
 
 DOC_ID = "cs-swzj-2020-8"
@@ -112,3 +116,52 @@ def test_rebuilt_index_is_served_without_restart(policies_copy, tmp_path):
     build(policies_copy, index, progress=False)
     assert "重建测试标记" in client.get(clause).get_data(as_text=True)
     assert client.get("/api/search?q=重建测试标记").get_json()["total"] >= 1
+
+
+FORGED_HOST = {"Host": "evil.example"}
+HOST_PAGES = PAGES + ["/search?q=财税公告2020年第8号第三条", f"/doc/{DOC_ID}//一", "/static//style.css",
+                      "/match?region=嘉峪关", "/api/search?q=税", f"/api/doc/{DOC_ID}", "/api/areas",
+                      "/api/match?region=嘉峪关", "/api/nowhere"]
+
+
+@pytest.mark.parametrize("where", HOST_PAGES)
+def test_a_forged_host_header_shows_nowhere(client_for_policies, where):
+    """Links, permalinks and redirects (the citation lookup, werkzeug's for doubled slashes) never echo it."""
+    response = client_for_policies.get(where, headers=FORGED_HOST)
+    assert "evil.example" not in response.get_data(as_text=True)
+    assert not [value for value in response.headers.values() if "evil.example" in value]
+
+
+def _permalink(client, headers=None) -> str:
+    tree = lxml_html.fromstring(client.get(f"/doc/{DOC_ID}/{quote('一')}", headers=headers).get_data(as_text=True))
+    return tree.xpath('//p[@class="permalink-line"]/a/@href')[0]
+
+
+def test_permalinks_are_written_from_the_base_url(policies_index, client_for_policies):
+    assert _permalink(client_for_policies, FORGED_HOST) == f"http://127.0.0.1:5000/doc/{DOC_ID}/{quote('一')}"
+    configured = create_app(policies_index, {"BASE_URL": "https://zc.example.gov.cn/"}).test_client()
+    assert _permalink(configured, FORGED_HOST) == f"https://zc.example.gov.cn/doc/{DOC_ID}/{quote('一')}"
+
+
+@pytest.mark.parametrize("tear", ["truncated", "removed"])
+def test_a_torn_document_file_is_a_chinese_503_not_a_500(policies_copy, tmp_path, tear):
+    index = tmp_path / "index"
+    build(policies_copy, index, progress=False)
+    path = index / "docs" / Library(index).build().docs[DOC_ID]["json"]
+    if tear == "truncated":
+        path.write_bytes(path.read_bytes()[:1000])
+    else:
+        path.unlink()
+    client = create_app(index).test_client()
+    for where in (f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/{quote('四')}", f"/api/doc/{DOC_ID}"):
+        response = client.get(where)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 503 and "Traceback" not in body, where
+        assert "知识库暂时不可用" in body or response.get_json()["error"].startswith("索引尚未建立"), where
+    cli = subprocess.run([sys.executable, "-m", "kb", "search", "财税公告2020年第8号 第四条", "--index", str(index)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 2 and "Traceback" not in cli.stderr
+    assert f"索引中的文件 {path}" in cli.stderr and "请重新构建索引" in cli.stderr
+    assert "已损坏" in cli.stderr if tear == "truncated" else "文件或目录不存在" in cli.stderr
+    # a page that does not open the document still answers
+    assert client.get("/").status_code == 200

@@ -24,6 +24,7 @@ from tests.conftest import ROOT
 
 DOC_ID = "cs-swzj-2020-8"
 QUERY = "社保费 减免"
+BASE_URL_FORMAT = "网站地址应为 http(s)://主机[:端口]，不带路径"
 
 
 def free_port() -> int:
@@ -160,6 +161,18 @@ def test_a_stop_ends_every_process(policies_index, stop):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
 
+@pytest.mark.parametrize("option, shown", [((), "http://127.0.0.1:{port}"),
+                                           (("--base-url", "https://zc.example.gov.cn/"), "https://zc.example.gov.cn")])
+def test_permalinks_use_the_base_url_whatever_the_host_header(policies_index, option, shown):
+    clause = f"/doc/{DOC_ID}/{quote('一')}"
+    with serving(policies_index, 1, *option) as (_, port, _):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{clause}", headers={"Host": "evil.example"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            page = response.read().decode()
+    assert "evil.example" not in page
+    assert f'固定链接：<a href="{shown.format(port=port)}{clause}">' in page
+
+
 def test_a_port_in_use_is_reported_in_chinese(policies_index):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
@@ -172,7 +185,10 @@ def test_a_port_in_use_is_reported_in_chinese(policies_index):
 
 @pytest.mark.parametrize("option, value, message", [("--port", "70000", "端口应为 1–65535 的整数"),
                                                     ("--workers", "0", "进程数应为 1–64 的整数"),
-                                                    ("--threads", "两个", "线程数应为 1–256 的整数")])
+                                                    ("--threads", "两个", "线程数应为 1–256 的整数"),
+                                                    ("--base-url", "zc.example.gov.cn", BASE_URL_FORMAT),
+                                                    ("--base-url", "https://zc.example.gov.cn/kb", BASE_URL_FORMAT),
+                                                    ("--base-url", "http://zc.example.gov.cn:八〇", BASE_URL_FORMAT)])
 def test_a_bad_option_is_refused_before_anything_starts(option, value, message):
     run = subprocess.run([sys.executable, "-m", "web", option, value], cwd=ROOT, capture_output=True, text=True,
                          timeout=30)

@@ -1,4 +1,4 @@
-"""python -m web [--host H] [--port P] [--index DIR] [--threads N] [--workers N]: serve the site.
+"""python -m web [--host H] [--port P] [--base-url URL] [--index DIR] [--threads N] [--workers N]: serve the site.
 
 gunicorn runs N worker processes (gthread) on one listening socket, so searches use every core
 instead of queuing behind one interpreter's GIL.
@@ -10,20 +10,31 @@ import errno
 import os
 import socket
 import sys
+from urllib.parse import urlsplit
 
 from gunicorn.app.base import BaseApplication
 
 from . import create_app
+from .params import MAX_Q
+from .worker import Worker
+
+# The request line holds q at its longest percent-encoded (a Chinese character is 9 bytes: %E4%BC%81),
+# plus the path, the other parameters (filter values are Chinese too: every area, level, status and
+# enterprise type ticked take 714 bytes, leaving room for a dozen issuers), method and protocol.
+# gunicorn reads at most 8190 bytes whatever it is set to; a longer line gets web.worker's Chinese 414.
+REQUEST_LINE = 9 * MAX_Q + 2700
 
 
 class Site(BaseApplication):
-    def __init__(self, index: str, listen_fd: int, workers: int, threads: int):
+    def __init__(self, index: str, listen_fd: int, workers: int, threads: int, base_url: str):
         self.index = index
+        self.base_url = base_url
         self.settings = {
             "bind": [f"fd://{listen_fd}"],
-            "worker_class": "gthread",
+            "worker_class": Worker,
             "workers": workers,
             "threads": threads,
+            "limit_request_line": REQUEST_LINE,
             # gunicorn's own lines are in English and for developers; a user sees only our start line
             "loglevel": "warning",
             # several servers (tests, benches) run side by side: no shared control socket in $HOME
@@ -39,7 +50,7 @@ class Site(BaseApplication):
 
     def load(self):
         # called in each worker after fork: every process opens its own Library and searchers
-        return create_app(self.index)
+        return create_app(self.index, {"BASE_URL": self.base_url})
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -69,10 +80,29 @@ def bounded(low: int, high: int, what: str):
     return parse
 
 
+def base_url(text: str) -> str:
+    """http(s)://host[:port]: permalinks are this address followed by the site's own paths."""
+    try:
+        parts = urlsplit(text.strip())
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                 and parts.username is None and not parts.path.strip("/") and not parts.query and not parts.fragment)
+    except ValueError:      # a malformed [IPv6] host, or a port that is not a number in range
+        valid = False
+    if not valid:
+        raise argparse.ArgumentTypeError(f"网站地址应为 http(s)://主机[:端口]，不带路径：{text}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def bound_address(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m web", description="惠企政策知识库网站")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=bounded(1, 65535, "端口应为 1–65535 的整数"), default=5000)
+    p.add_argument("--base-url", type=base_url, help="别人访问本站的地址，固定链接由它写出（默认为监听地址，"
+                   "如 http://127.0.0.1:5000；在反向代理之后或对外提供时请设置）")
     p.add_argument("--index", default="index", help="索引目录（默认 index/）")
     p.add_argument("--threads", type=bounded(1, 256, "线程数应为 1–256 的整数"), default=4, help="每个进程的线程数（默认 4）")
     p.add_argument("--workers", type=bounded(1, 64, "进程数应为 1–64 的整数"), default=len(os.sched_getaffinity(0)),
@@ -83,9 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"无法在 {args.host}:{args.port} 启动：{reason(exc)}", file=sys.stderr)
         return 1
-    print(f"惠企政策知识库：http://{args.host}:{args.port}/ （索引 {args.index}，按 Ctrl+C 停止）", flush=True)
+    print(f"惠企政策知识库：{bound_address(args.host, args.port)}/ （索引 {args.index}，按 Ctrl+C 停止）", flush=True)
     # gunicorn takes the descriptor over (and closes it): the socket object must no longer own it
-    Site(args.index, sock.detach(), args.workers, args.threads).run()
+    Site(args.index, sock.detach(), args.workers, args.threads, args.base_url or bound_address(args.host, args.port)).run()
     return 0
 
 

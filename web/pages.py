@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from urllib.parse import unquote, urlencode
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from kb import browse
 from kb.citation import clause_part, url as clause_url
@@ -14,7 +14,7 @@ from kb.taxonomy import taxonomy
 
 from . import docview, store
 from .errors import PageError
-from .params import FACET_PARAM, FILTER_KEYS, search_args
+from .params import FACET_PARAM, FILTER_KEYS, MAX_Q, search_args
 from .render import is_web_link, to_html
 
 bp = Blueprint("pages", __name__)
@@ -28,7 +28,7 @@ DEFAULT_LIMIT = 10
 def _template_globals(state):
     # globals rather than a context processor: imported macros see globals only
     state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
-                                       clause_part=clause_part)
+                                       clause_part=clause_part, max_q=MAX_Q)
 
 
 @bp.get("/")
@@ -99,7 +99,8 @@ def clause(doc_id: str, clause_path: str):
     doc = store.document(b, doc_id)
     found = store.clause(doc, clause_path.strip("/"))
     position = doc.clauses.index(found)
-    permalink = request.url_root.rstrip("/") + clause_url(doc.id, found.path)
+    # from the configured address, never the request's Host header, which any client can forge
+    permalink = current_app.config["BASE_URL"] + clause_url(doc.id, found.path)
     children = [c for c in doc.clauses if c.parent == found.path]
     return render_template(
         "clause.html", doc=doc, clause=found, html=to_html(found.text), children=children,

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from kb.query import MAX_QUERY
 from kb.search import SearchError
 
+from .errors import PageError
+
+# Characters of q the site accepts: the search forms' maxlength, the check below, and (percent-encoded)
+# the request line the server reads (web/__main__.py). Above kb's MAX_QUERY, so a pasted paragraph is
+# still searched (its beginning, and the user told); 600 Chinese characters still fit gunicorn's 8190-byte line.
+MAX_Q = 600
 FILTER_KEYS = ("area", "level", "issuer", "enterprise", "status")
 # facet field in kb.search's results → the filter parameter that selects it
 FACET_PARAM = {"areas": "area", "level": "level", "issuer": "issuer", "enterprise": "enterprise", "status": "status"}
@@ -21,9 +28,13 @@ def _integer(args: MultiDict, name: str, default: int, label: str) -> int:
 
 
 def search_args(args: MultiDict, limit: int = 10) -> dict:
-    """Keyword arguments for kb.search.search; bad values raise SearchError (a 400)."""
+    """Keyword arguments for kb.search.search; bad values raise SearchError (a 400), a q over MAX_Q a 414."""
+    q = args.get("q", "")
+    if len(q) > MAX_Q:
+        raise PageError(414, f"搜索词太长：最多 {MAX_Q} 个字，这次有 {len(q)} 个字。请删减后再搜索"
+                             f"（只有前 {MAX_QUERY} 个字参与检索）。")
     return dict(
-        q=args.get("q", ""),
+        q=q,
         filters={key: args.getlist(key) for key in FILTER_KEYS if args.getlist(key)},
         limit=_integer(args, "limit", limit, "每页条数"),
         page=_integer(args, "page", 1, "页码"),
