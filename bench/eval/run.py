@@ -1,6 +1,13 @@
-"""Search quality on the development query set: the engine against two baselines, per kind.
+"""Search quality: the engine against two baselines (and, optionally, another version of the
+code), per kind of question, on the development set or on the everyday questions.
 
     .venv/bin/python bench/eval/run.py [--work /tmp/kb-eval] [--index DIR] [--misses]
+    .venv/bin/python bench/eval/run.py --set everyday [--split tune|holdout|both] [--compare DIR]
+
+The everyday set (everyday/*.yaml) was written and judged before it was ever run, and split once,
+at random with a fixed seed, into tune (2/3) and holdout (1/3, listed in everyday/holdout.txt):
+tune on tune only, report both. --compare DIR ranks the same questions with the code checked out
+in DIR (e.g. `git worktree add /tmp/kb-base <commit>`), over the same index.
 
 Everything is built under --work (never in the repo) and reused on the next run: policies/ copied
 and LawRefBook imported with `python -m kb import` into docs/, the engine's index (build_index.py,
@@ -20,6 +27,7 @@ import argparse
 import hashlib
 import json
 import math
+import random
 import shutil
 import subprocess
 import sys
@@ -40,8 +48,13 @@ from kb.search import search  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "lawrefbook"
 QUERIES = Path(__file__).with_name("queries.yaml")
+EVERYDAY = Path(__file__).with_name("everyday")
+HOLDOUT = EVERYDAY / "holdout.txt"
+SPLIT_SEED = 13
 K = 10
 KINDS = ("exact", "colloquial", "question", "citation", "short")
+EVERYDAY_KINDS = ("spoken", "question", "short", "variant")
+METRICS = ("MRR@10", "nDCG@10", "R@10", "P@1", "S@3", "empty")
 
 
 # ---------------------------------------------------------------- data
@@ -192,17 +205,57 @@ def metrics(ranked: list[tuple[str, str]], grades: dict[tuple[str, str], int]) -
     idcg = sum((2 ** g - 1) / math.log2(i + 1) for i, g in enumerate(ideal, 1))
     return {"MRR@10": 1 / first if first else 0.0, "nDCG@10": dcg / idcg if idcg else 0.0,
             "R@10": len(direct & set(ranked)) / len(direct) if direct else 0.0,
-            "P@1": 1.0 if ranked and ranked[0] in direct else 0.0}
+            "P@1": 1.0 if ranked and ranked[0] in direct else 0.0,
+            "S@3": 1.0 if first and first <= 3 else 0.0, "empty": 0.0 if ranked else 1.0}
 
 
-def table(scores: dict[str, dict[str, list[dict]]], counts: dict[str, int], systems: list[str]) -> str:
-    names = ("MRR@10", "nDCG@10", "R@10", "P@1")
-    lines = [f"| kind (n) | system | {' | '.join(names)} |", "|---|---|" + "---|" * len(names)]
-    for kind in (*KINDS, "overall"):
+# ---------------------------------------------------------------- question sets
+
+def everyday_questions() -> list[dict]:
+    """The everyday questions, each marked with its corpus (the file it comes from) and split."""
+    out = []
+    for f in sorted(EVERYDAY.glob("*.yaml")):
+        for item in yaml.safe_load(f.read_text(encoding="utf-8")):
+            out.append(dict(item, corpus=f.stem))
+    if not HOLDOUT.exists():
+        # the split is made once, at random with a fixed seed, and kept: never re-drawn after tuning
+        chosen = random.Random(SPLIT_SEED).sample([q["q"] for q in out], len(out) // 3)
+        HOLDOUT.write_text("\n".join(sorted(chosen)) + "\n", encoding="utf-8")
+    holdout = set(HOLDOUT.read_text(encoding="utf-8").splitlines())
+    for item in out:
+        item["split"] = "holdout" if item["q"] in holdout else "tune"
+    return out
+
+
+_RANK_SCRIPT = """
+import json, sys
+from kb.library import Library
+from kb.search import search
+library = Library(sys.argv[1])
+for q in json.loads(sys.stdin.read()):
+    print(json.dumps([[h.doc_id, h.path] for h in search(library, q, limit=%d).hits], ensure_ascii=False))
+""" % K
+
+
+def rankings_of(code: Path, index: Path, questions: list[str]) -> list[list[tuple[str, str]]]:
+    """The top K of each question as another checkout of the code ranks them, over the same index."""
+    out = subprocess.run([sys.executable, "-c", _RANK_SCRIPT, str(index)], cwd=code, input=json.dumps(questions),
+                         capture_output=True, text=True, env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"})
+    if out.returncode:
+        sys.exit(f"{code} 的代码排序失败：\n{out.stderr[-2000:]}")
+    return [[tuple(r) for r in json.loads(line)] for line in out.stdout.splitlines()]
+
+
+def table(scores: dict[str, dict[str, list[dict]]], groups: list[str], systems: list[str]) -> str:
+    lines = [f"| group (n) | system | {' | '.join(METRICS)} |", "|---|---|" + "---|" * len(METRICS)]
+    for group in groups:
         for system in systems:
-            rows = scores[system][kind]
-            avg = [sum(r[m] for r in rows) / len(rows) for m in names]
-            lines.append(f"| {kind} ({counts[kind]}) | {system} | " + " | ".join(f"{v:.3f}" for v in avg) + " |")
+            rows = scores[system].get(group)
+            if not rows:
+                continue
+            avg = [sum(r[m] for r in rows) / len(rows) for m in METRICS[:-1]]
+            empty = sum(r["empty"] for r in rows)
+            lines.append(f"| {group} ({len(rows)}) | {system} | " + " | ".join(f"{v:.3f}" for v in avg) + f" | {empty:.0f} |")
     return "\n".join(lines)
 
 
@@ -210,7 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="检索质量评测：本引擎与两个基线")
     p.add_argument("--work", default="/tmp/kb-eval", help="工作目录（导入、索引、基线索引）")
     p.add_argument("--index", help="直接使用已建好的引擎索引，不导入也不构建")
-    p.add_argument("--queries", default=str(QUERIES))
+    p.add_argument("--set", choices=("dev", "everyday"), default="dev", help="开发集，或日常提问集（含 tune/holdout）")
+    p.add_argument("--queries", help="另一个开发集格式的查询文件")
+    p.add_argument("--split", choices=("tune", "holdout", "both"), default="both", help="日常提问集只评测其中一份")
+    p.add_argument("--compare", action="append", default=[], metavar="DIR",
+                   help="同时评测另一份代码（如 git worktree 检出的旧版本）对同一索引的排序")
     p.add_argument("--misses", action="store_true", help="列出引擎首条不是直接相关条款的查询")
     p.add_argument("--json", help="把每个查询的排名写入此文件")
     p.add_argument("--engine-only", action="store_true", help="只评测本引擎（调参时省去基线）")
@@ -233,33 +290,44 @@ def main(argv: list[str] | None = None) -> int:
 
         baselines = [Baseline("jieba-or", ChineseAnalyzer(), work / "baseline-jieba", library, stamp),
                      BigramBaseline("bigram", bigram_analyzer(), work / "baseline-bigram", library, stamp)]
-    systems = ["engine", *(b.name for b in baselines)]
 
-    queries = yaml.safe_load(Path(args.queries).read_text(encoding="utf-8"))
+    if args.set == "everyday" and not args.queries:
+        queries = [q for q in everyday_questions() if args.split in ("both", q["split"])]
+        splits = ("tune", "holdout") if args.split == "both" else (args.split,)
+        corpora = sorted({q["corpus"] for q in queries})
+        groups = [f"{s} {g}" for s in splits for g in (*EVERYDAY_KINDS, *corpora, "overall")]
+    else:
+        queries = yaml.safe_load(Path(args.queries or QUERIES).read_text(encoding="utf-8"))
+        groups = [*KINDS, "overall"]
+    compared = {f"compare:{Path(c).name}": rankings_of(Path(c), index, [q["q"] for q in queries]) for c in args.compare}
+    systems = ["engine", *compared, *(b.name for b in baselines)]
     scores = {s: defaultdict(list) for s in systems}
-    counts: dict[str, int] = defaultdict(int)
     dump, latency = [], []
-    for item in queries:
+    for i, item in enumerate(queries):
         grades = resolve(item["relevant"], catalog)
         start = time.perf_counter()
         runs = {"engine": [(h.doc_id, h.path) for h in search(library, item["q"], limit=K).hits]}
         latency.append(time.perf_counter() - start)
+        runs.update({name: ranked[i] for name, ranked in compared.items()})
         for b in baselines:
             runs[b.name] = b.top(item["q"])
-        counts[item["kind"]] += 1
-        counts["overall"] += 1
+        if "split" in item:
+            keys = [f"{item['split']} {g}" for g in (item["kind"], item["corpus"], "overall")]
+        else:
+            keys = [item["kind"], "overall"]
         for system, ranked in runs.items():
             m = metrics(ranked, grades)
-            scores[system][item["kind"]].append(m)
-            scores[system]["overall"].append(m)
+            for key in keys:
+                scores[system][key].append(m)
         m = metrics(runs["engine"], grades)
-        dump.append({"q": item["q"], "kind": item["kind"], "engine": m, "top": runs["engine"][:3]})
+        dump.append({"q": item["q"], "kind": item["kind"], "split": item.get("split", ""), "engine": m,
+                     "top": runs["engine"][:3]})
         if args.misses and m["P@1"] < 1:
             direct = sorted(k for k, g in grades.items() if g == 2)
-            print(f"[{item['kind']}] {item['q']}  MRR={m['MRR@10']:.2f} R={m['R@10']:.2f}\n"
+            print(f"[{item.get('split', '')} {item['kind']}] {item['q']}  MRR={m['MRR@10']:.2f} R={m['R@10']:.2f}\n"
                   f"    want {direct[:4]}\n    got  {runs['engine'][:3]}", file=sys.stderr)
-    print(f"{counts['overall']} queries, {len(catalog)} documents, index {build_dir.name}\n")
-    print(table(scores, counts, systems))
+    print(f"{len(queries)} queries, {len(catalog)} documents, index {build_dir.name}\n")
+    print(table(scores, groups, systems))
     latency.sort()
     print(f"\nengine latency over these queries (warm after the first): p50 {latency[len(latency) // 2] * 1000:.1f} ms, "
           f"p95 {latency[int(len(latency) * 0.95)] * 1000:.1f} ms, max {latency[-1] * 1000:.1f} ms")
