@@ -1,9 +1,12 @@
 """Every checker message, with the line it names."""
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
-from kb.check import check_paths
+import pytest
+
+from kb.check import check_paths, load
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = ("---\nid: {id}\ntitle: 测试文件\ntype: 通知\nlevel: 市\nstatus: 已失效\ncoverage: {coverage}\n"
@@ -86,6 +89,43 @@ def test_dates_that_do_not_parse_and_until_before_from(tmp_path):
     found = {(line, m.split("，")[0]) for _, line, m in problems_of(f)}
     assert (10, "日期“2020-02-30”无法解析") in found
     assert any(line == 12 and "早于生效日期" in m for line, m in found)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("20200315", "日期“20200315”无法解析，请写成 YYYY-MM-DD，例如 2020-03-15"),
+    ("二〇二〇年十三月一日", "日期“二〇二〇年十三月一日”无法解析，请写成 YYYY-MM-DD，例如 2020-03-15"),
+    ("2020年3月三十二日", "日期“2020年3月三十二日”无法解析，请写成 YYYY-MM-DD，例如 2020-03-15"),
+    ("3030-03-15", "日期 3030-03-15 晚于一年后的今天"),
+    ("1900-01-01", "日期 1900-01-01 早于 1949-10-01"),
+], ids=["no-separators", "month-13", "day-32", "year-3030", "year-1900"])
+def test_dates_that_cannot_be_right_name_their_line(tmp_path, value, message):
+    f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=f"date: {value}\n")
+    [(name, line, found)] = problems_of(f)
+    assert (name, line) == ("a.md", 10) and found.startswith(message)
+
+
+def test_every_written_form_of_a_date_passes_and_is_the_documents_date(tmp_path):
+    extra = "date: 二〇二〇年三月十五日\neffective_from: 2020.3.16\neffective_until: 2020/6/30\n"
+    doc, problems = load(write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra))
+    assert problems == []
+    assert (doc.date, doc.effective_from, doc.effective_until) == (
+        dt.date(2020, 3, 15), dt.date(2020, 3, 16), dt.date(2020, 6, 30))
+
+
+def test_a_date_yaml_already_made_is_taken_as_it_is(tmp_path):
+    extra = "date: !!timestamp 2020-03-15\neffective_until: !!timestamp 2030-12-31 08:00:00\n"
+    doc, problems = load(write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra))
+    assert problems == [] and (doc.date, doc.effective_until) == (dt.date(2020, 3, 15), dt.date(2030, 12, 31))
+
+
+def test_cli_names_path_and_line_of_each_implausible_date(tmp_path):
+    files = [write(tmp_path, f"{name}.md", "## 一、甲\n\n正文。\n", id=name, extra=f"date: {value}\n")
+             for name, value in (("packed", "20200315"), ("far", "3030-03-15"), ("early", "1900-01-01"))]
+    run = subprocess.run([sys.executable, "-m", "kb", "check", *map(str, files)], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    for f, message in zip(files, ("日期“20200315”无法解析", "日期 3030-03-15 晚于", "日期 1900-01-01 早于")):
+        assert any(l.startswith(f"{f}:10: {message}") for l in lines), (f, lines)
 
 
 def test_empty_clause(tmp_path):

@@ -119,6 +119,43 @@ def test_docx_law_with_chapters_sub_clauses_and_clauses_over_paragraphs(tmp_path
     assert _front(o.path)["effective_from"] == "2021-03-01"
 
 
+DATED_IN_CHINESE = ["示例市人民政府关于支持企业复工复产的通知", "示政发〔2020〕3号", "各县区人民政府：",
+                    "一、减免房租。对承租国有经营用房的企业免收房租。",
+                    "本通知自二〇二〇年三月十五日起施行，有效期至二〇二〇年六月三十日。",
+                    "示例市人民政府", "二〇二〇年三月十五日"]
+
+
+def _txt(path: Path, paragraphs: list[str]) -> Path:
+    path.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make", [_txt, _word], ids=["txt", "docx"])
+def test_a_date_in_chinese_numerals_is_read_digit_by_digit(tmp_path, make):
+    src = make(tmp_path / f"通知.{'txt' if make is _txt else 'docx'}", DATED_IN_CHINESE)
+    o = _one(import_sources([str(src)], tmp_path / "out"))
+    f = _front(o.path)
+    assert (f["date"], f["effective_from"], f["effective_until"]) == ("2020-03-15", "2020-03-15", "2020-06-30")
+    assert o.problems == []
+
+
+def test_a_day_that_does_not_exist_or_a_malformed_numeral_is_left_to_fill_not_guessed(tmp_path):
+    paragraphs = DATED_IN_CHINESE[:-1] + ["二〇二〇年十三月三十二日"]
+    paragraphs[4] = "本通知自二〇二〇年三月十十日起施行。"      # 十十 is no numeral (adding its parts would give 20)
+    o = _one(import_sources([str(_txt(tmp_path / "通知.txt", paragraphs))], tmp_path / "out"))
+    f = _front(o.path)
+    assert f["date"] == PLACEHOLDER and "effective_from" not in f and "date" in o.unknown
+
+
+def test_lawrefbook_file_name_with_a_day_that_does_not_exist_falls_back_to_the_header(tmp_path):
+    folder = tmp_path / "法律" / "刑法"
+    folder.mkdir(parents=True)
+    bad = folder / LAW.name.replace("2020-12-26", "2020-02-30")
+    bad.write_bytes(LAW.read_bytes())
+    o = _one(import_sources([str(bad)], tmp_path / "out"))
+    assert o.status == "written" and _front(o.path)["date"] == "1997-03-14"
+
+
 def test_lawrefbook_file_round_trips(tmp_path):
     o = _one(import_sources([str(LAW)], tmp_path))
     docs, problems = check_paths([o.path])

@@ -9,9 +9,21 @@ def test_chinese_numerals_round_trip(n):
 
 
 @pytest.mark.parametrize("text,value", [("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105),
-                                        ("八十二", 82), ("82", 82), ("两百", 200), ("甲", None)])
+                                        ("八十二", 82), ("82", 82), ("两百", 200), ("两千零二十", 2020),
+                                        ("一千一百九十九", 1199), ("甲", None)])
 def test_cn_to_int(text, value):
     assert cn_to_int(text) == value
+
+
+@pytest.mark.parametrize("text", ["十十", "三十二十", "二二", "一百一", "两", "十两", "〇", "三点五", "1二"])
+def test_malformed_numerals_are_not_numbers(text):
+    assert cn_to_int(text) is None
+
+
+def test_a_malformed_numeral_is_no_label():
+    assert parse_law_clause("第十十条 用人单位") is None
+    assert parse_policy_label("二二、加大财税支持") is None
+    assert parse_policy_label("（三十二十）减免社保费") is None
 
 
 @pytest.mark.parametrize("line,level,label,rest", [
