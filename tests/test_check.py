@@ -1,12 +1,11 @@
 """Every checker message, with the line it names."""
-import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from kb.check import check_paths, load
+from kb.check import check_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = ("---\nid: {id}\ntitle: 测试文件\ntype: 通知\nlevel: 市\nstatus: 已失效\ncoverage: {coverage}\n"
@@ -102,20 +101,6 @@ def test_dates_that_cannot_be_right_name_their_line(tmp_path, value, message):
     f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=f"date: {value}\n")
     [(name, line, found)] = problems_of(f)
     assert (name, line) == ("a.md", 10) and found.startswith(message)
-
-
-def test_every_written_form_of_a_date_passes_and_is_the_documents_date(tmp_path):
-    extra = "date: 二〇二〇年三月十五日\neffective_from: 2020.3.16\neffective_until: 2020/6/30\n"
-    doc, problems = load(write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra))
-    assert problems == []
-    assert (doc.date, doc.effective_from, doc.effective_until) == (
-        dt.date(2020, 3, 15), dt.date(2020, 3, 16), dt.date(2020, 6, 30))
-
-
-def test_a_date_yaml_already_made_is_taken_as_it_is(tmp_path):
-    extra = "date: !!timestamp 2020-03-15\neffective_until: !!timestamp 2030-12-31 08:00:00\n"
-    doc, problems = load(write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra))
-    assert problems == [] and (doc.date, doc.effective_until) == (dt.date(2020, 3, 15), dt.date(2030, 12, 31))
 
 
 def test_cli_names_path_and_line_of_each_implausible_date(tmp_path):

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 from kb.check import load
@@ -59,3 +60,24 @@ def test_numbered_section_headings_in_a_law_group_its_clauses(tmp_path):
     assert problems == []
     assert [(c.path, c.context) for c in doc.clauses] == [
         ("第一条", ["一、一般规定"]), ("第二条", ["一、一般规定"]), ("第三条", ["二、特别规定"])]
+
+
+def _dated(tmp_path, dates: str) -> Path:
+    f = tmp_path / "dated.md"
+    f.write_text("---\nid: dated\ntitle: 某通知\ntype: 通知\nlevel: 市\nstatus: 已失效\ncoverage: 官方全文\n"
+                 f"sources: [x]\n{dates}---\n\n## 一、甲\n\n正文。\n", encoding="utf-8")
+    return f
+
+
+def test_dates_in_every_written_form_are_the_documents_dates(tmp_path):
+    doc, problems = load(_dated(tmp_path, "date: 二〇二〇年三月十五日\neffective_from: 2020.3.16\n"
+                                          "effective_until: 2020/6/30\n"))
+    assert problems == []
+    assert (doc.date, doc.effective_from, doc.effective_until) == (
+        dt.date(2020, 3, 15), dt.date(2020, 3, 16), dt.date(2020, 6, 30))
+
+
+def test_a_date_yaml_already_made_is_taken_as_its_day(tmp_path):
+    doc, problems = load(_dated(tmp_path, "date: !!timestamp 2020-03-15\n"
+                                          "effective_until: !!timestamp 2030-12-31 08:00:00\n"))
+    assert problems == [] and (doc.date, doc.effective_until) == (dt.date(2020, 3, 15), dt.date(2030, 12, 31))
