@@ -2,7 +2,8 @@
 
 The folder layout is described in kb/layout.py. A build writes a new folder (hard links of the previous build's immutable Whoosh files plus new
 segments) and only then swaps `current`, so readers never see a half-written index and a
-failed or killed build leaves the previous one serving.
+failed or killed build leaves the previous one serving. Tests stop a build at each of its phases
+through kb/faults.py.
 """
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ from whoosh import fields, index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from . import records as record_arrays, segment
+from . import faults, records as record_arrays, segment
 from .analysis import Codec, text_field
 from .check import check_paths, policy_files
-from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, read_json
+from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, document_intact, document_name, read_json
 from .model import Document, Problem
 from .workers import count as worker_count, pool as workers_pool
 from .refs import doc_number_key
@@ -73,16 +74,18 @@ class BuildSummary:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)     # unchanged documents whose stored file was torn
     seconds: float = 0.0
     full: bool = False
     build: str = ""
 
     def text(self) -> str:
-        if not (self.added or self.changed or self.removed) and not self.full:
+        if not (self.added or self.changed or self.removed or self.repaired) and not self.full:
             return f"索引已是最新：{self.documents} 个文档，{self.clauses} 个条款（{self.seconds:.2f} 秒）"
         kind = "全量构建" if self.full else "增量更新"
+        repaired = f"，修复损坏的文档文件 {len(self.repaired)}" if self.repaired else ""
         return (f"{kind}完成：{self.documents} 个文档，{self.clauses} 个条款；新增 {len(self.added)}，"
-                f"更新 {len(self.changed)}，删除 {len(self.removed)}；用时 {self.seconds:.2f} 秒")
+                f"更新 {len(self.changed)}，删除 {len(self.removed)}{repaired}；用时 {self.seconds:.2f} 秒")
 
 
 def _join(values) -> str:
@@ -126,15 +129,24 @@ def catalog_entry(doc: Document, relpath: str, json_name: str) -> dict:
 
 # ---------------------------------------------------------------- files and folders
 
-def _write_json(path: Path, data) -> None:
-    """Write a new file (never in place: files may be hard links shared with the previous build)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        # dumps, not dump: dump encodes in pure Python, several times slower on a province's catalog
-        f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+def _write_file(path: Path, data: bytes) -> None:
+    """Write a new file, synced before it takes the name (never in place: files may be hard links
+    shared with the previous build, or read by a reader now). The caller syncs the folder."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def _json_bytes(data) -> bytes:
+    # dumps, not dump: dump encodes in pure Python, several times slower on a province's catalog
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _write_json(path: Path, data) -> None:
+    _write_file(path, _json_bytes(data))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -176,15 +188,32 @@ def _prune(root: Path, keep: set[Path], named: set[str]) -> None:
 
 
 def _write_document(root: Path, doc: Document) -> str:
-    """Store a document's JSON under a name of its content, once; return the name."""
-    data = json.dumps(doc.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    name = f"{doc.id}.{hashlib.sha1(data).hexdigest()[:12]}.json"
+    """Store a document's JSON under a name of its content; return the name. A file of that name is
+    reused only when it holds that content: one torn by a crash is written again."""
+    data = _json_bytes(doc.to_json())
+    name = document_name(doc.id, data)
     path = root / DOCS / name
-    if not path.exists():
-        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+    try:
+        if path.read_bytes() == data:
+            return name
+    except FileNotFoundError:
+        pass
+    _write_file(path, data)
     return name
+
+
+def _torn_documents(root: Path, catalog: dict) -> list[str]:
+    """Source files (relative paths) of the catalog's documents whose document file is missing or
+    does not hold what its name says."""
+    torn = []
+    for entry in catalog.get("docs", {}).values():
+        try:
+            data = (root / DOCS / entry["json"]).read_bytes()
+        except FileNotFoundError:
+            data = b""
+        if not document_intact(entry["json"], data):
+            torn.append(entry["file"])
+    return sorted(torn)
 
 
 @contextmanager
@@ -221,7 +250,9 @@ def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) ->
     large = sum(len(doc.clauses) + 1 for doc in docs) >= SEPARATE_FILES
     writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb, compound=not large)
     try:
-        for doc in docs:
+        for n, doc in enumerate(docs):
+            if n == len(docs) // 2:
+                faults.reach(faults.MID_WORKER_SEGMENT)
             for rec in records(doc):
                 writer.add_document(**rec)
         segment = writer._finalize_segment()      # as Whoosh's own multiprocessing writer does
@@ -288,6 +319,11 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             changed_files.append(rel)
             manifest[rel] = dict(fp, sha1=sha)
         removed_files = [rel for rel in old_manifest if rel not in files]
+        # a document file torn by a crash (or by a build of an older version, which did not sync it)
+        # is written again from its source, as if the source had changed
+        repaired = [rel for rel in (_torn_documents(root, serving_catalog) if previous else [])
+                    if rel in files and rel not in changed_files]
+        changed_files += repaired
         known_ids = {e["doc_id"]: rel for rel, e in manifest.items() if rel not in changed_files and "doc_id" in e}
         docs, problems = check_paths([files[rel] for rel in changed_files],
                                      known_ids={k: str(files[v]) for k, v in known_ids.items()})
@@ -299,7 +335,8 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
         by_rel = {rel_of[d.id]: d for d in docs}
         for rel in changed_files:
             manifest[rel]["doc_id"] = by_rel[rel].id
-            (summary.changed if rel in old_manifest else summary.added).append(by_rel[rel].id)
+            (summary.repaired if rel in repaired else summary.changed if rel in old_manifest
+             else summary.added).append(by_rel[rel].id)
         summary.removed = [old_manifest[rel]["doc_id"] for rel in removed_files]
         if previous and not changed_files and not removed_files:
             summary.documents, summary.clauses = len(serving_catalog["docs"]), serving_catalog["clauses"]
@@ -320,6 +357,7 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             else:
                 new.mkdir()
                 ix = whoosh_index.create_in(str(new), schema())
+            faults.reach(faults.PARTIAL_MADE)
             entries = serving_catalog.get("docs", {}) if previous else {}
 
             workers = worker_count(len(docs))
@@ -337,7 +375,9 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
                         # the new segments join the index as they are (merging them would rewrite them)
                         writer.commit(mergetype=lambda _, existing: existing + segments)
                     else:
-                        for doc in docs:
+                        for n, doc in enumerate(docs):
+                            if n == len(docs) // 2:
+                                faults.reach(faults.MID_SEGMENT)
                             for rec in records(doc):
                                 writer.add_document(**rec)
                             entries[doc.id] = catalog_entry(doc, rel_of[doc.id], _write_document(root, doc))
@@ -355,12 +395,14 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             _write_json(new / "manifest.json", manifest)
             _fsync_dir(new)
             _fsync_dir(root / DOCS)
+            faults.reach(faults.CATALOG_WRITTEN)
             final = builds / name
             os.rename(new, final)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
         _swap(root, final)
+        faults.reach(faults.SWAPPED)
         _prune(root, {final.resolve()} | ({serving.resolve()} if serving else set()),
                serving_names | {e["json"] for e in entries.values()})
         summary.build = name

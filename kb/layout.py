@@ -4,16 +4,20 @@ kb/index.py; this side stays light, so that a search process does not load the b
 Layout of an index folder (default index/):
   current            symlink to the build being served, swapped atomically
   builds/<name>/     one complete build: Whoosh files, record arrays, catalog.json, manifest.json
-  docs/<id>.<hash>.json  each document as parsed, written once and shared by the builds naming it
+  docs/<id>.<hash>.json  each document as parsed, shared by the builds naming it; <hash> is a sha1
+                     prefix of the file's content, so a file torn by a crash shows itself
   .build.lock        held by the one writer at a time
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+
+from .oserrors import reason
 
 SCHEMA_VERSION = 5
 CURRENT, BUILDS, DOCS = "current", "builds", "docs"
@@ -31,6 +35,30 @@ def current_build(root: Path) -> Path | None:
         return None
     path = (root / target).resolve()
     return path if (path / "catalog.json").is_file() else None
+
+
+def document_name(doc_id: str, data: bytes) -> str:
+    return f"{doc_id}.{hashlib.sha1(data).hexdigest()[:12]}.json"
+
+
+def document_intact(name: str, data: bytes) -> bool:
+    """Whether data is what the document file of that name was written with."""
+    return document_name(name.rsplit(".", 2)[0], data) == name
+
+
+def read_document(root: Path, name: str) -> dict:
+    """A document file of the index, refused when torn or gone (a crash or a full disk while it was
+    written, by a build of an older version that wrote it without syncing)."""
+    path = Path(root) / DOCS / name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IndexUnavailable(f"索引中的文件 {path} 无法读取（{reason(exc)}），"
+                               f"请重新构建索引：python build_index.py --index {root}") from exc
+    if not document_intact(name, data):
+        raise IndexUnavailable(f"索引中的文件 {path} 已损坏（多半是写入时断电或磁盘已满），"
+                               f"请重新构建索引：python build_index.py --index {root}")
+    return json.loads(data)
 
 
 def read_json(path: Path, default):

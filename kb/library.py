@@ -5,7 +5,6 @@ without a restart. Whoosh readers are per thread (they are not shared across thr
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections import defaultdict
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from . import records
 from .engine import Engine
-from .layout import CURRENT, DOCS, IndexUnavailable, open_build
+from .layout import CURRENT, IndexUnavailable, open_build, read_document
 from .model import Document
 from .refs import name_variants
 from .segment import normalise
@@ -77,8 +76,7 @@ class Build:
     def _document(self, doc_id: str) -> Document | None:
         if doc_id not in self.docs:
             return None
-        data = json.loads((self.path.parent.parent / DOCS / self.docs[doc_id]["json"]).read_text(encoding="utf-8"))
-        return Document.from_json(data)
+        return Document.from_json(read_document(self.path.parent.parent, self.docs[doc_id]["json"]))
 
     def _names_text(self, doc_id: str) -> str:
         """A document's title, short title and aliases, normalised: where query words are looked for."""

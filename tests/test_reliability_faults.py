@@ -1,12 +1,14 @@
 """Faults around a build: two at once, a full disk, a file-size limit, a read-only index folder.
 
-Each ends with exit 1 and a Chinese message naming what to do, and the index that was serving
+Each fault ends with exit 1 and a Chinese message naming what to do, and the index that was serving
 still answers the same. The disk and read-only cases mount a small tmpfs (root only; skipped
-elsewhere). Killing builds at random points, 20 times, is bench/reliability/kill_builds.py.
+elsewhere). A build killed at each of its phases is tests/test_index.py; killing builds at random
+moments, 20 times, is bench/reliability/kill_builds.py.
 """
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -17,12 +19,13 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from kb import faults
 from kb.index import current_build
 from kb.library import Library
 from kb.search import search
-from tests.conftest import ROOT
 from web import create_app
 
+ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "tests" / "fixtures" / "core"
 LAW = CORE / "law-sample.md"
 QUERIES = ["银行贷款", "劳动合同", "格式示例法 第四条"]
@@ -55,18 +58,28 @@ def _build(source: Path, root: Path, *extra: str, **kwargs) -> subprocess.Comple
                            "--quiet", *extra], cwd=ROOT, capture_output=True, text=True, timeout=300, **kwargs)
 
 
-def test_two_builds_started_at_once_both_finish_one_after_the_other(tmp_path):
-    source, root = _source(tmp_path / "policies", 120), tmp_path / "index"
+def test_a_build_started_while_another_holds_the_lock_waits_then_both_finish(tmp_path):
+    """The first build is held while writing (kb/faults.py), so the second surely meets its lock."""
+    source, root, hold = _source(tmp_path / "policies", 120), tmp_path / "index", tmp_path / "hold"
+    hold.touch()
     argv = [sys.executable, "build_index.py", "--policies", str(source), "--index", str(root), "--full", "--quiet"]
-    procs = [subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
-    outs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
+    first = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "KB_BUILD_HOLD_AT": f"{faults.PARTIAL_MADE}:{hold}"})
+    try:
+        assert faults.held(hold, first) == [first.pid]
+        second = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiting = second.stderr.readline()         # blocks until the second build says it is waiting
+        assert "另一个构建正在写入" in waiting and "等待它结束" in waiting
+        assert first.poll() is None and second.poll() is None
+    finally:
+        hold.unlink()
+    outs = [first.communicate(timeout=300), second.communicate(timeout=300)]
+    assert [first.returncode, second.returncode] == [0, 0], outs
     assert all("全量构建完成：122 个文档" in out for out, _ in outs)
-    assert sum("等待它结束" in err for _, err in outs) <= 1          # never both waiting on each other
+    assert "等待" not in outs[0][1] and "等待" not in outs[1][1]      # the rest of the second's stderr
     _intact(root)
-    assert len(list((root / "builds").iterdir())) <= 2
-    assert search(Library(root), "格式示例法 第四条", limit=100).total >= 121   # the law and its 120 copies
+    assert len(list((root / "builds").iterdir())) == 2       # the second build's, and the first's it replaced
+    assert search(Library(root), "二倍的工资", limit=100).total == 121   # the law and its 120 copies
 
 
 @contextmanager
