@@ -37,12 +37,18 @@ def cmd_search(args) -> int:
     tty = sys.stdout.isatty()
     for notice in result.notices:
         print(notice)
+    if result.missing:
+        print("未找到：" + "、".join(result.missing))
     if result.expanded:
         print("同时搜索了：" + "、".join(result.expanded))
     if result.relaxed:
-        print("没有同时包含全部词语的条款，以下结果只包含部分词语。")
+        print("没有同时包含全部词语的条款，以下按覆盖问题的程度排列。")
     if not result.hits:
         print("没有找到相关条款。可以试试：减少或换用词语，去掉筛选条件。")
+        if result.suggestions:
+            print("库中相近的词：" + "、".join(result.suggestions))
+        if result.suggested_area:
+            print(f"也可以按支持领域“{result.suggested_area}”浏览。")
         return 0
     print(f"共 {result.total} 条结果：\n")
     for n, hit in enumerate(result.hits, 1):

@@ -20,14 +20,18 @@ from .records import Records
 
 B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
 TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
+TAG_BOOST = 1.0              # a record tagged with what a word names scores as the word once in its text
 DOC_FIELDS = ("level", "status", "coverage", "type")      # a document's, filtered on as given
 
 
 @dataclass
 class Scored:
-    """What a query matched: a mask over all records and the text score of each."""
+    """What a query matched: a mask over all records, the text score of each, and the share of the
+    query it covers (each required concept weighted by how distinctive it is; 1 when it holds all)."""
     mask: np.ndarray
     score: np.ndarray
+    cover: np.ndarray
+    weights: dict[str, float]      # each required concept's weight in the cover
 
     @property
     def count(self) -> int:
@@ -70,7 +74,30 @@ class Engine:
 
     def concept_frequency(self, concept: Concept) -> int:
         """About how many records hold the concept: for each form its rarest word, the commonest form."""
-        return max((min(self.frequency(t) for t in tokens) for tokens in concept.forms()), default=0)
+        return max((min(self.frequency(t) for t in tokens) for tokens, _ in concept.forms()), default=0)
+
+    def rough_frequency(self, concept: Concept) -> int:
+        """About how many records hold the concept, read from the term entries alone (deleted records
+        counted, postings not decoded): for each form its rarest word, the commonest form."""
+        return max((min(max(self.postings.frequency(f, t) for f, _ in FIELDS) for t in tokens)
+                    for tokens, _ in concept.forms()), default=0)
+
+    def holds(self, concept: Concept) -> bool:
+        """Whether any record might hold the concept: each word of one of its forms (or of the words
+        tiling it) is indexed, or a record carries what it names. Read from the term entries alone,
+        and so approximate: the words of a form may still never meet in one record."""
+        if concept.tags and self.records.bit_mask(concept.tags[0], list(concept.tags[1])).any():
+            return True
+
+        def indexed(tokens) -> bool:
+            return all(any(self.postings.frequency(f, t) for f, _ in FIELDS) for t in tokens)
+
+        return any(indexed(tokens) or len(tokens) == 1 and len(tiles := segment.pieces(tokens[0])) > 1
+                   and min(map(len, tiles)) > 1 and indexed(tiles) for tokens, _ in concept.forms())
+
+    def idf(self, count: int) -> float:
+        """Whoosh's idf of a word that count records hold (log(N / (df + 1)) + 1)."""
+        return math.log(self.size / (count + 1)) + 1
 
     def _term(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(records, BM25 scores) of a term in a field."""
@@ -79,7 +106,7 @@ class Engine:
     def _bm25(self, field: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """A term's scores, fixed for a build: worked out once, when its postings are read."""
         # Whoosh's idf: log(N / (df + 1)) + 1 over all records of the index
-        idf = math.log(self.size / (len(ids) + 1)) + 1
+        idf = self.idf(len(ids))
         return (idf * tf * (K1 + 1) / (tf + self.norm[field][ids])).astype(np.float32)
 
     def _all_of(self, tokens: list[str], fields) -> tuple[np.ndarray, np.ndarray]:
@@ -108,8 +135,9 @@ class Engine:
         """Records holding the concept in any of its forms, and their summed score (as Whoosh's Or)."""
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float32)
-        for tokens in concept.forms():
+        for tokens, weight in concept.forms():
             m, s = self._all_of(tokens, FIELDS)
+            s *= weight
             tiles = segment.pieces(tokens[0])
             # the tiling counts only where the word itself is not indexed (the text split it
             # otherwise: 银行的贷款), and only when each tile is a word: 试用 and 期 are in most
@@ -121,32 +149,39 @@ class Engine:
                 s += np.where(tm, ts, 0)
             mask |= m
             score += s
+        if concept.tags:
+            which, values = concept.tags
+            tagged = self.records.bit_mask(which, list(values)) & ~mask
+            score += np.where(tagged, np.float32(TAG_BOOST * self.idf(int(np.count_nonzero(tagged | mask)))), 0)
+            mask |= tagged
         return mask, score
 
-    def match(self, parsed: ParsedQuery, require_all: bool, allowed: np.ndarray) -> Scored | None:
-        """Every required concept (or, relaxed, any concept), optional ones adding to the score."""
-        required = [c for c in parsed.concepts if c.required]
-        optional = [c for c in parsed.concepts if not c.required]
-        if not required and not optional:
+    def match(self, parsed: ParsedQuery, allowed: np.ndarray, refine=None) -> Scored | None:
+        """Records holding any of the query's concepts, with their score and cover (optional
+        concepts add to the score only). refine(concept, mask, score) may narrow a concept's records (a
+        phrase to where its words stand in order)."""
+        if not parsed.concepts:
             return None
-        if not require_all or not required:
-            required, optional = [], required + optional
-            mask = np.zeros(self.size, dtype=bool)
-        else:
-            mask = allowed.copy()
+        required = parsed.required
+        mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float32)
-        for c in required:
+        cover = np.zeros(self.size, dtype=np.float32)
+        weights: list[float] = []
+        for c in parsed.concepts:
             m, s = self.concept(c)
-            mask &= m
-            score += s
-        for c in optional:
-            m, s = self.concept(c)
-            if required:
-                score += OPTIONAL_BOOST * s
-            else:
+            if refine is not None:
+                m = refine(c, m & allowed, s)
+                s = np.where(m, s, 0)
+            if c in required:
+                weight = self.idf(int(np.count_nonzero(m)))
+                cover += np.where(m, np.float32(weight), 0)
+                weights.append(weight)
                 mask |= m
                 score += s
-        return Scored(mask & allowed, score)
+            else:
+                score += OPTIONAL_BOOST * s
+        cover /= np.float32(sum(weights))
+        return Scored(mask & allowed, score, np.minimum(cover, 1.0), dict(zip((c.word for c in required), weights)))
 
     # ------------------------------------------------------------ filters and facets
 

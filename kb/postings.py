@@ -16,6 +16,7 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import TermNotFound
 
 CACHE_POSTINGS = 8_000_000      # postings kept decoded (8 bytes each, per server process)
+ENTRY_COST = 64                 # what an entry costs beyond its postings, counted as postings: an absent word costs too
 
 
 def _block_arrays(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
@@ -84,8 +85,23 @@ class Postings:
             ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
             tf = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32)
             found = self.cache[key] = (ids, weigh(field, ids, tf))
-            self.size += len(ids)
+            self.size += len(ids) + ENTRY_COST
             while self.size > CACHE_POSTINGS and len(self.cache) > 1:
                 _, (old, _) = self.cache.popitem(last=False)
-                self.size -= len(old)
+                self.size -= len(old) + ENTRY_COST
             return found
+
+    def frequency(self, field: str, term: str) -> int:
+        """How many records hold a term (deleted ones too), from its term entries: nothing decoded."""
+        key = (field, term)
+        with self.lock:
+            found = self.cache.get(key)
+            if found is not None:
+                return len(found[0])
+            total = 0
+            for leaf, _ in self.leaves:
+                try:
+                    total += leaf._terms.term_info(field, leaf._text_to_bytes(field, term)).doc_frequency()
+                except TermNotFound:
+                    pass
+            return total

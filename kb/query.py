@@ -1,20 +1,22 @@
 """Query understanding: from what a person types to the concepts searched for.
 
-Quoted text is a phrase; everyday words expand to the documents' terms (synonyms.yaml);
-question words and filler are dropped; each remaining word is one concept that a result must
-contain (in its title, heading or text), matched as the word itself or as the dictionary words
-that tile it (银行贷款 → 银行 + 贷款).
+Quoted text is a phrase; everyday words expand to the documents' terms (synonyms.yaml); words that
+name a support area or a kind of enterprise (援企稳岗, 小微企业) also match the clauses tagged with it
+(taxonomy.yaml); question words and filler are dropped; each remaining word is one concept that a
+result should contain (in its title, heading or text), matched as the word itself or as the
+dictionary words that tile it (银行贷款 → 银行 + 贷款). Which concepts the index lacks is for the
+search to find out (kb/search.py): this module knows only the text.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 from . import segment
-from .taxonomy import SAFE_LOADER
+from .taxonomy import SAFE_LOADER, taxonomy
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.yaml")
 MAX_QUERY = 200          # characters searched; longer input is cut (and the user told)
@@ -23,6 +25,9 @@ FIELDS = (("title_t", 1.5), ("heading_t", 2.0), ("text_t", 1.0))    # searched, 
 OPTIONAL_BOOST = 0.3     # a lone character is rare as a token: its weight would outvote the real words
 PHRASE_GAP = 2           # characters that may stand between the words of a quoted phrase (的, 和)
 QUOTES = re.compile(r"[\"“”「」『』]")
+SYNONYM_WEIGHT = 0.8     # a synonym's weight against the typed word's: what the user wrote counts most
+THESAURUS_WEIGHT = 0.5   # a general thesaurus's synonym (kb/thesaurus.py) knows no policy or law
+MONTH = re.compile(r"(\d{1,2})月份")     # 2月份 is written 2月 in the documents
 
 
 @cache
@@ -33,6 +38,15 @@ def vocabulary() -> tuple[dict[str, list[str]], frozenset[str]]:
 
 
 @cache
+def metadata_words() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Words naming a support area or kinds of enterprise → (record field, its values)."""
+    tax = taxonomy()
+    out = {segment.normalise(w): ("areas", (a.name,)) for a in tax.areas for w in (a.name, *a.words)}
+    out.update({segment.normalise(w): ("enterprise", kinds) for w, kinds in tax.enterprise_words.items()})
+    return out
+
+
+@lru_cache(maxsize=1024)
 def in_order(words: tuple[str, ...]) -> re.Pattern:
     """The words in order, close together: how a quoted phrase reads in the text, since the index
     drops function words (银行的贷款 holds the phrase 银行 贷款)."""
@@ -45,6 +59,8 @@ class Concept:
     alternatives: list[str] = field(default_factory=list)   # synonyms searched as well
     phrase: bool = False
     required: bool = True
+    tags: tuple[str, tuple[str, ...]] | None = None    # (record field, values) the word names: ("areas", ("援企稳岗",))
+    weak: list[str] = field(default_factory=list)      # thesaurus synonyms, weighed below the others
 
     def found_in(self, text: str) -> str:
         """The form of this concept that normalised text contains ("" when none): the word, a synonym,
@@ -61,13 +77,16 @@ class Concept:
 
     @property
     def words(self) -> list[str]:
-        return [self.word, *self.alternatives]
+        return [self.word, *self.alternatives, *self.weak]
 
-    def forms(self) -> list[list[str]]:
-        """The index tokens of each form: a phrase's words as typed, each word or synonym segmented."""
+    def forms(self) -> list[tuple[list[str], float]]:
+        """The index tokens of each form with its weight: a phrase's words as typed, each word or
+        synonym segmented."""
         if self.phrase:
-            return [self.word.split(" ")]
-        return [tokens for w in self.words for tokens in [segment.words(w)] if tokens]
+            return [(self.word.split(" "), 1.0)]
+        weighted = [(self.word, 1.0), *((w, SYNONYM_WEIGHT) for w in self.alternatives),
+                    *((w, THESAURUS_WEIGHT) for w in self.weak)]
+        return [(tokens, weight) for w, weight in weighted for tokens in [segment.words(w)] if tokens]
 
 
 @dataclass
@@ -80,7 +99,12 @@ class ParsedQuery:
 
     @property
     def expansions(self) -> list[str]:
-        return [a for c in self.concepts for a in c.alternatives]
+        return list(dict.fromkeys(a for c in self.concepts for a in (*c.alternatives, *c.weak)))
+
+    @property
+    def required(self) -> list[Concept]:
+        """The concepts a result should hold: the lone characters only when nothing else was typed."""
+        return [c for c in self.concepts if c.required] or self.concepts
 
     def highlight_words(self) -> list[str]:
         words = []
@@ -103,7 +127,7 @@ def parse(raw: str) -> ParsedQuery:
     raw = raw or ""
     text = " ".join(raw.split())
     truncated = len(text) > MAX_QUERY
-    text = segment.normalise(text[:MAX_QUERY])
+    text = MONTH.sub(r"\1月", segment.normalise(text[:MAX_QUERY]))
     synonyms, filler = vocabulary()
     concepts: list[Concept] = []
     dropped: list[str] = []
@@ -132,11 +156,16 @@ def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[st
     words = [w for w in words if w.strip() and any(ch.isalnum() for ch in w)]
     at = 0
     while at < len(words):
-        n = _runs(words, at, synonyms)
+        n = max(_runs(words, at, synonyms), _runs(words, at, tags := metadata_words()))
         if n:
             key = "".join(words[at:at + n])
-            add(Concept(key, list(synonyms[key])))
+            add(Concept(key, list(synonyms.get(key, ())), tags=tags.get(key)))
             at += n
+            continue
+        if MONTH_WORD.fullmatch(words[at] + "".join(words[at + 1:at + 2])):
+            # a month (2月) dates an answer, it rarely decides one: counted when present
+            add(Concept(words[at] + words[at + 1], required=False))
+            at += 2
             continue
         n = _runs(words, at, filler) or (1 if words[at] in segment.STOP_WORDS else 0)
         if n:
@@ -152,6 +181,9 @@ def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[st
         # a lone character (领, 交, 天, 不) is too vague to demand, but still counts when present
         add(Concept(word, required=not _lone(word)))
         at = end
+
+
+MONTH_WORD = re.compile(r"\d{1,2}月")
 
 
 def _lone(word: str) -> bool:

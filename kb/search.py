@@ -1,11 +1,16 @@
 """Search: one function that the CLI, the web pages and the JSON API all call.
 
 A query is first read for references (文号, document names, clause numbers) that open a clause
-directly; the rest is searched clause by clause with every concept required (relaxed to any
-concept when nothing has them all), then re-ranked with what the catalog knows.
+directly; the rest is searched clause by clause. A word no record holds is named to the user and
+set aside (or replaced by a thesaurus synonym the index has), so one unknown word never empties
+the page. Clauses holding every remaining concept come first; when too few do, clauses holding
+part of them follow, ranked by how much of the question they cover, each concept weighted by how
+distinctive it is. The best are then re-ranked with what the catalog knows and with where in the
+clause the words stand (a heading that states the measure above a passing mention).
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -13,20 +18,25 @@ from functools import lru_cache
 import numpy as np
 
 from . import query as kbquery
-from . import snippet
+from . import snippet, thesaurus
 from .citation import cite, url
+from .engine import Scored
 from .library import Build, Library
+from .limits import DEFAULT, Limits
+from .segment import normalise
 from .refs import find_clause_ref, find_doc_numbers, same_number
 from .taxonomy import taxonomy
 
-MAX_LIMIT = 100
-MAX_PAGE = 1000
-RERANK_DEPTH = 60
+MAX_PAGE = 1000          # a page number past it is a malformed request (what is reachable: Limits.max_results)
+MAX_LIMIT = DEFAULT.max_limit
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
 # interpretations and cases explain a rule: the rule's own clause first when both answer
 EXPLAINING = {"司法解释": 0.9, "案例": 0.8}
-COMMON_SHARE = 0.01       # of all records: a word this common is not searched alone
 PROXIMITY = 0.3          # at most +30% for query words side by side
+LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
+MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
+THESAURUS_MAX = 4        # thesaurus synonyms tried for a word the index lacks
+SUGGESTIONS = 6          # similar index words offered when nothing matched
 FILTERS = ("area", "level", "issuer", "enterprise", "status", "coverage", "type")
 FACET_FIELDS = ("areas", "level", "issuer", "enterprise", "status")
 
@@ -66,6 +76,9 @@ class SearchResult:
     expanded: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     relaxed: bool = False
+    missing: list[str] = field(default_factory=list)       # typed words no record holds (未找到)
+    suggestions: list[str] = field(default_factory=list)   # index words like them, when nothing matched
+    suggested_area: str = ""                               # the support area nearest an unanswered query
     truncated: bool = False
     lookup: str = ""          # url of the clause or document a reference query names
     notices: list[str] = field(default_factory=list)   # what the user should know about the answer
@@ -167,14 +180,15 @@ def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[st
 
 
 def search(library: Library, q: str, filters: dict[str, list[str]] | None = None, limit: int = 10,
-           page: int = 1, sort: str = "relevance", facets: bool = False) -> SearchResult:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise SearchError(f"每页条数应在 1 到 {MAX_LIMIT} 之间")
+           page: int = 1, sort: str = "relevance", facets: bool = False, limits: Limits = DEFAULT) -> SearchResult:
+    if not 1 <= limit <= limits.max_limit:
+        raise SearchError(f"每页条数应在 1 到 {limits.max_limit} 之间")
     if not 1 <= page <= MAX_PAGE:
         raise SearchError(f"页码应在 1 到 {MAX_PAGE} 之间")
     if sort not in ("relevance", "date"):
         raise SearchError("排序方式只能是 relevance（相关度）或 date（日期）")
     filters = normalise_filters(filters)
+    budget = _Budget(limits)
     build = library.build()
     parsed = kbquery.parse(q)
     result = SearchResult(query=q or "", total=0, hits=[], page=page, limit=limit,
@@ -197,74 +211,173 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     if targets and not parsed.concepts and not result.notices:
         result.lookup = lookup_hits[0].url
     rows: list[tuple[float, dict]] = []      # text matches, made into hits only for the page shown
+    reachable = min(page * limit, limits.max_results)
     if parsed.concepts:
         engine = build.engine()
+        parsed, result.missing, unsearched = _understood(parsed, engine, limits.max_concepts)
+        if unsearched:
+            result.ignored = [*result.ignored, *unsearched]
+            budget.notices.append(f"问题较长，只按其中最有区分度的 {limits.max_concepts} 个词检索；"
+                                  f"未参与检索：{'、'.join(unsearched)}。")
+        result.expanded = parsed.expansions
+        words = parsed.highlight_words()
+        if not parsed.concepts and not lookup_hits:
+            result.suggestions = _similar_words(build, result.missing)
+            result.suggested_area = _nearest_area(parsed.text)
+    if parsed.concepts:
         allowed = engine.allowed(filters)
-        depth = max(RERANK_DEPTH, page * limit)
-        by_date = engine.dates() if sort == "date" else None
-        matched = _verified(build, parsed, engine.match(parsed, True, allowed))
-        best = matched.top(depth, by_date)
-        counted = matched
-        if len(best) < depth and len(parsed.concepts) > 1:
-            # too few clauses have every concept: those missing one follow, scored by what they have
-            wider = _verified(build, parsed, engine.match(_distinctive(parsed, engine), False, allowed))
-            result.relaxed = not len(best) and wider.count > 0
-            have = set(best.tolist())
-            extra = wider.top(depth, by_date)
-            best = np.concatenate([best, [i for i in extra if i not in have]]).astype(np.int64)
-            counted = wider
-        result.total = max(counted.count, len(best))
+        matched = engine.match(parsed, allowed, lambda c, m, s: _in_order(build, c, m, s, budget))
+        full = matched.mask & (matched.cover >= 1.0)
+        shown_mask = full
+        if np.count_nonzero(full) < max(limits.rerank_depth, reachable):
+            # too few clauses have every concept: those holding enough of the question follow
+            partial = matched.mask & ~full
+            best_cover = float(matched.cover[partial].max()) if partial.any() else 0.0
+            shown_mask = full | (partial & (matched.cover >= MIN_COVER * best_cover))
+            result.relaxed = bool(not full.any() and shown_mask.any())
+        depth = max(limits.rerank_depth, reachable)
+        if sort == "date":
+            # by date, the clauses holding everything first; the partial ones only after them
+            dates = engine.dates()
+            best = np.concatenate([Scored(full, matched.score, matched.cover, {}).top(depth, dates),
+                                   Scored(shown_mask & ~full, matched.score, matched.cover, {}).top(depth, dates)])[:depth]
+        else:
+            best = Scored(shown_mask, matched.score * matched.cover ** 2, matched.cover, {}).top(depth)
+        result.total = int(np.count_nonzero(shown_mask))
         if facets:
-            result.facets = engine.facets(counted.mask | matched.mask, FACET_FIELDS)
-        scored = []
-        for n in best.tolist():
-            f = build.record(n)
-            score = float(matched.score[n] if matched.mask[n] else counted.score[n])
-            if sort == "relevance":
-                score *= _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, n)
-            scored.append((score, f))
-        if sort == "relevance":
-            scored.sort(key=lambda t: -t[0])
+            result.facets = engine.facets(shown_mask, FACET_FIELDS)
+        rows = _ranked(build, parsed, matched, best.tolist(), sort, named, limits.rerank_depth, budget)
         seen = {(x.doc_id, x.path) for x in lookup_hits}
-        rows = [(score, f) for score, f in scored if (f["doc_id"], f["path"]) not in seen]
+        rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]
     shown = len(lookup_hits) + len(rows)
     result.total = max(result.total, shown) if not rows else result.total + len(lookup_hits)
     start = (page - 1) * limit
+    if page * limit > limits.max_results:
+        budget.notices.append(f"只能翻看前 {limits.max_results} 条结果；请加上筛选条件或换用更具体的词语。")
     result.hits = [x if isinstance(x, Hit) else _text_hit(build, *x, words)
-                   for x in [*lookup_hits, *rows][start:start + limit]]
+                   for x in [*lookup_hits, *rows][start:min(start + limit, limits.max_results)]]
+    result.notices.extend(budget.notices)
     return result
 
 
-def _verified(build: Build, parsed: kbquery.ParsedQuery, matched):
-    """Quoted phrases kept only where their words stand together as typed: the index holds words,
-    not their order, so the records holding all of a phrase's words are read and checked."""
-    phrases = [kbquery.in_order(tuple(c.word.split(" "))) for c in parsed.concepts if c.phrase and " " in c.word]
-    if matched is None or not phrases:
-        return matched
-    for n in np.flatnonzero(matched.mask).tolist():
-        where = build.record_text(n)[0].replace(" ", "")
-        if not all(p.search(where) for p in phrases):
-            matched.mask[n] = False
-    return matched
+class _Budget:
+    """One query's share of the limits: its deadline, and what it had to leave out."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.time_limit
+        self.notices: list[str] = []
+
+    def spent(self) -> bool:
+        if time.monotonic() < self.deadline:
+            return False
+        notice = f"检索用时超过 {self.limits.time_limit:g} 秒，以下是到那时为止找到的最佳结果。"
+        if notice not in self.notices:
+            self.notices.append(notice)
+        return True
 
 
-def _distinctive(parsed: kbquery.ParsedQuery, engine) -> kbquery.ParsedQuery:
-    """The concepts worth looking for one by one: a word in a large share of all clauses (管理, 企业)
-    would pull in most of the catalog, to be scored one by one, and rank none of it; _fit counts it."""
-    common = engine.count * COMMON_SHARE
-    counts = {c.word: engine.concept_frequency(c) for c in parsed.concepts}
-    keep = [c for c in parsed.concepts if counts[c.word] <= common] or [min(parsed.concepts, key=lambda c: counts[c.word])]
-    return replace(parsed, concepts=keep)
+def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Scored, best: list[int], sort: str,
+            named: set[str], depth: int, budget: _Budget) -> list[tuple[float, dict]]:
+    """The best matches as (score, stored fields): the first `depth` re-ranked by what the catalog
+    knows and where their words stand, the rest (deeper pages, or all once time is up) in the
+    engine's order after them."""
+    ranked, rest = [], []
+    for i, n in enumerate(best):
+        f = build.record(n)
+        score = float(matched.score[n])
+        if sort == "relevance" and i < depth and not (i % 8 == 0 and budget.spent()) and not rest:
+            ranked.append((score * _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, matched.weights, n), f))
+        else:
+            rest.append((score, f))
+    if sort == "relevance":
+        ranked.sort(key=lambda t: -t[0])
+    return ranked + rest
 
 
-def _fit(build: Build, parsed: kbquery.ParsedQuery, docnum: int) -> float:
-    """How fully and how closely a hit holds the query: the share of required concepts it has
-    (squared, so a clause missing one ranks below those with all), and their nearness in the text."""
-    required = [c for c in parsed.concepts if c.required] or parsed.concepts
+def _in_order(build: Build, concept: kbquery.Concept, mask: np.ndarray, score: np.ndarray,
+              budget: _Budget) -> np.ndarray:
+    """A quoted phrase's records, kept only where its words stand together as typed: the index holds
+    words, not their order, so the records holding all of them are read and checked, the best
+    scored first, at most limits.max_phrase_checks of them and within the time limit."""
+    if not (concept.phrase and " " in concept.word):
+        return mask
+    pattern = kbquery.in_order(tuple(concept.word.split(" ")))
+    candidates = Scored(mask, score, score, {}).top(budget.limits.max_phrase_checks + 1).tolist()
+    checked = np.zeros_like(mask)
+    for i, n in enumerate(candidates):
+        if i == budget.limits.max_phrase_checks or i % 64 == 0 and budget.spent():
+            budget.notices.append(f"带引号的短语只在得分最高的 {i} 条中核对了词序。")
+            break
+        checked[n] = bool(pattern.search(build.record_text(n)[0].replace(" ", "")))
+    return checked
+
+
+def _understood(parsed: kbquery.ParsedQuery, engine, most: int) -> tuple[kbquery.ParsedQuery, list[str], list[str]]:
+    """The query as the index can answer it, the typed words no record holds, and the words left
+    out of a long question (all but its `most` most distinctive). A word no record holds takes the
+    thesaurus synonyms that records hold (晚点 → 逾期), or is set aside and named to the user."""
+    kept, missing = [], []
+    for c in parsed.concepts:
+        if engine.holds(c):
+            kept.append(c)
+            continue
+        weak = [] if c.phrase else [w for w in thesaurus.of(c.word) if engine.holds(kbquery.Concept(w))][:THESAURUS_MAX]
+        if weak:
+            kept.append(replace(c, weak=weak))
+        elif c.required:
+            missing.append(c.word.replace(" ", ""))
+    left_out: list[str] = []
+    if len(kept) > most:
+        rarest = set(map(id, sorted(kept, key=engine.rough_frequency)[:most]))
+        left_out = [c.word.replace(" ", "") for c in kept if id(c) not in rarest]
+        kept = [c for c in kept if id(c) in rarest]
+    return replace(parsed, concepts=kept), missing, left_out
+
+
+def _similar_words(build: Build, words: list[str]) -> list[str]:
+    """Index words sharing a first character with the words not found, the commonest first: what
+    the library does say (打折 → 折扣)."""
+    reader = build.reader()
+    found: dict[str, int] = {}
+    for ch in dict.fromkeys("".join(words)):
+        if not ("\u4e00" <= ch <= "\u9fff"):
+            continue
+        for term in reader.expand_prefix("text_t", ch):
+            term = term.decode("utf-8") if isinstance(term, bytes) else term
+            if len(term) > 1 and term not in found:
+                found[term] = reader.doc_frequency("text_t", term)
+    return sorted(found, key=lambda w: -found[w])[:SUGGESTIONS]
+
+
+def _nearest_area(text: str) -> str:
+    """The support area whose name, everyday names or description share most characters with the
+    query ("" when none shares any)."""
+    chars = {ch for ch in text if "\u4e00" <= ch <= "\u9fff"}
+    best, best_score = "", 0
+    for area in taxonomy().areas:
+        score = len(chars & set(area.name + "".join(area.words) + area.description))
+        if score > best_score:
+            best, best_score = area.name, score
+    return best
+
+
+def _fit(build: Build, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
+    """How fully and how closely a hit holds the query: the weighted share of required concepts it
+    has (squared, so a clause missing one ranks below those with all), whether its heading or first
+    sentence states them (a measure above a passing mention), and their nearness in the text."""
+    required = parsed.required
     where, text = build.record_text(docnum)
-    found = [form for c in required for form in [c.found_in(where)] if form]
-    fit = (len(found) / len(required)) ** 2
-    in_text = [form for form in found if form in text]
+    f = build.record(docnum)
+    tags = {"areas": (f.get("areas") or "").split(","), "enterprise": (f.get("enterprise") or "").split(",")}
+    found = {c.word: c.found_in(where) or (c.tags is not None and bool(set(c.tags[1]) & set(tags[c.tags[0]])))
+             for c in required}
+    total = sum(weights.get(c.word, 1.0) for c in required) or 1.0
+    fit = (sum(weights.get(w, 1.0) for w, form in found.items() if form) / total) ** 2
+    lead = normalise(f["heading"]) + text.split("。", 1)[0]
+    stated = [c for c in required if isinstance(found[c.word], str) and found[c.word] and c.found_in(lead)]
+    fit *= 1 + LEAD_BONUS * sum(weights.get(c.word, 1.0) for c in stated) / total
+    in_text = [form for form in found.values() if isinstance(form, str) and form and form in text]
     if len(in_text) > 1:
         fit *= 1 + PROXIMITY * sum(map(len, in_text)) / _window(text, in_text)
     return fit

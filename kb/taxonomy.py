@@ -17,12 +17,14 @@ class Area:
     name: str
     slug: str
     description: str
+    words: tuple[str, ...] = ()     # what people call the area in a search box (援企稳岗, 稳岗)
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     areas: tuple[Area, ...]
     enterprise_types: tuple[str, ...]
+    enterprise_words: dict[str, tuple[str, ...]]     # 小微企业 → (小型, 微型)
     sectors: tuple[str, ...]
     levels: tuple[str, ...]
     doc_types: tuple[str, ...]
@@ -45,8 +47,9 @@ class Taxonomy:
 def taxonomy() -> Taxonomy:
     data = yaml.load(TAXONOMY_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return Taxonomy(
-        areas=tuple(Area(**a) for a in data["areas"]),
+        areas=tuple(Area(**{**a, "words": tuple(a.get("words") or ())}) for a in data["areas"]),
         enterprise_types=tuple(data["enterprise_types"]),
+        enterprise_words={w: tuple(v) for w, v in (data.get("enterprise_words") or {}).items()},
         sectors=tuple(data["sectors"]),
         levels=tuple(data["levels"]),
         doc_types=tuple(data["doc_types"]),

@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--set", choices=("dev", "everyday"), default="dev", help="开发集，或日常提问集（含 tune/holdout）")
     p.add_argument("--queries", help="另一个开发集格式的查询文件")
     p.add_argument("--split", choices=("tune", "holdout", "both"), default="both", help="日常提问集只评测其中一份")
+    p.add_argument("--corpus", choices=("policies", "laws"), help="日常提问集只评测其中一类（policies 可用只含 policies/ 的索引）")
     p.add_argument("--compare", action="append", default=[], metavar="DIR",
                    help="同时评测另一份代码（如 git worktree 检出的旧版本）对同一索引的排序")
     p.add_argument("--misses", action="store_true", help="列出引擎首条不是直接相关条款的查询")
@@ -292,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
                      BigramBaseline("bigram", bigram_analyzer(), work / "baseline-bigram", library, stamp)]
 
     if args.set == "everyday" and not args.queries:
-        queries = [q for q in everyday_questions() if args.split in ("both", q["split"])]
+        queries = [q for q in everyday_questions() if args.split in ("both", q["split"])
+                   and args.corpus in (None, q["corpus"])]
         splits = ("tune", "holdout") if args.split == "both" else (args.split,)
         corpora = sorted({q["corpus"] for q in queries})
         groups = [f"{s} {g}" for s in splits for g in (*EVERYDAY_KINDS, *corpora, "overall")]

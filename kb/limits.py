@@ -1,0 +1,36 @@
+"""How much work one search may cost: the named limits, declared once.
+
+Datasette is the model (max_returned_rows, sql_time_limit_ms): past a limit the answer says so
+instead of doing unbounded work. The CLI (`kb search --max-results/--time-limit`) and the web app
+(`create_app(config)`, key SEARCH_LIMITS) pass a Limits; everything else takes the defaults.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_limit: int = 100            # results on one page
+    max_results: int = 1000         # results reachable by paging (page × limit)
+    rerank_depth: int = 60          # best matches re-ranked by where their words stand; deeper ones keep the engine's order
+    max_concepts: int = 12          # words searched of a long question: the most distinctive ones
+    max_phrase_checks: int = 2000   # records read to check a quoted phrase's word order, the best scored first
+    time_limit: float = 1.0         # seconds; past it a query answers with the best found so far, and says so
+
+    def __post_init__(self):
+        for f in fields(self):
+            if not getattr(self, f.name) > 0:
+                raise ValueError(f"检索限制 {f.name} 应为正数，现为 {getattr(self, f.name)!r}")
+
+    @classmethod
+    def of(cls, settings: dict | None) -> "Limits":
+        """Limits from a mapping of some of its names (a web app's config), the rest by default."""
+        settings = dict(settings or {})
+        unknown = set(settings) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"未知的检索限制：{'、'.join(sorted(unknown))}")
+        return cls(**settings)
+
+
+DEFAULT = Limits()

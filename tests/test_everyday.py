@@ -1,0 +1,94 @@
+"""Everyday questions (issue 13): behaviours pinned on the project's real documents, not scores.
+
+A word no document uses never empties the page and is named; a support area's name lists that
+area's measures; an enterprise word finds the clauses tagged with that kind of enterprise; the
+measure itself comes before a clause that mentions it in passing.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kb import query, thesaurus
+from kb.search import search
+from kb.taxonomy import taxonomy
+from tests.conftest import ROOT
+
+
+def uids(result, n=10):
+    return [(h.doc_id, h.path) for h in result.hits[:n]]
+
+
+@pytest.mark.parametrize("q, answer", [
+    ("小微企业社保能免吗", ("rsbf-2020-11", "一")),
+    ("公积金能不能晚点交", ("jj-2020-23", "一")),
+    ("电费能打折吗", ("fgw-dianfei-2020", "要点1")),
+    ("2月份 纳税申报 期限 延长到几号", ("szh-2020-27", "一")),
+])
+def test_a_newcomers_questions_get_the_answer_first_or_second(library, q, answer):
+    assert answer in uids(search(library, q), 2)
+
+
+def test_a_word_no_document_uses_is_named_and_the_rest_still_answers(library):
+    result = search(library, "社保 嗯嗯哒")
+    assert result.missing == ["嗯嗯哒"]
+    assert result.hits and all(h.doc_id for h in result.hits)
+    assert ("rsbf-2020-11", "三") in uids(result)
+
+
+def test_only_unknown_words_give_an_empty_page_with_words_that_exist(library):
+    result = search(library, "网红直播带货")
+    assert not result.hits and result.missing == ["网红", "直播", "带货"]
+    engine = library.build().engine()
+    assert result.suggestions
+    assert all(engine.frequency(w) > 0 for w in result.suggestions)
+
+
+def test_the_command_line_names_the_words_not_found(policies_index):
+    out = subprocess.run([sys.executable, "-m", "kb", "search", "社保 嗯嗯哒", "--index", str(policies_index)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "未找到：嗯嗯哒" in out.stdout and "人社部发〔2020〕11号" in out.stdout
+
+
+def test_a_support_areas_name_lists_that_areas_measures(library):
+    build = library.build()
+    tagged = {(d, c.path) for d in build.docs for c in build.document(d).clauses if "援企稳岗" in c.areas}
+    assert len(tagged) > 20
+    result = search(library, "援企稳岗", limit=100)
+    assert tagged <= set(uids(result, 100))
+    # an everyday name of the area does the same
+    assert tagged <= set(uids(search(library, "稳岗", limit=100), 100))
+
+
+def test_an_enterprise_word_finds_clauses_tagged_with_that_kind(library):
+    build = library.build()
+    tagged = {(d, c.path) for d in build.docs for c in build.document(d).clauses
+              if "个体工商户" in (c.meta.get("enterprise") or []) and "个体" not in c.text + c.heading}
+    assert tagged, "a clause tagged for 个体工商户 whose text does not say so"
+    assert tagged <= set(uids(search(library, "个体户", limit=100), 100))
+
+
+def test_the_exemption_itself_comes_before_the_deferral_for_social_insurance_relief(library):
+    assert uids(search(library, "社保 减免"))[0] == ("rsbf-2020-11", "一")
+
+
+def test_expansions_are_shown_and_weigh_less_than_the_typed_word():
+    parsed = query.parse("公积金能不能晚点交")
+    assert {"住房公积金", "缓缴"} <= set(parsed.expansions)
+    weights = dict((tuple(tokens), w) for c in parsed.concepts for tokens, w in c.forms())
+    assert weights[("公积金",)] == 1.0 and weights[("缓缴",)] < 1.0
+
+
+def test_metadata_words_name_values_of_the_vocabulary():
+    tax = taxonomy()
+    for word, kinds in tax.enterprise_words.items():
+        assert set(kinds) <= set(tax.enterprise_types), word
+    assert all(a.words and a.name in a.words for a in tax.areas)
+
+
+def test_the_thesaurus_gives_true_synonyms_only():
+    assert "解雇" in thesaurus.of("辞退")
+    assert all(len(w) >= 2 for w in thesaurus.of("赔偿"))
+    assert thesaurus.of("没有这个词的词") == ()
