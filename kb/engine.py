@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import segment
+from . import segment, wordfreq
 from .postings import Postings
 from .query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .records import Records
@@ -95,6 +95,19 @@ class Engine:
         return any(indexed(tokens) or len(tokens) == 1 and len(tiles := segment.pieces(tokens[0])) > 1
                    and min(map(len, tiles)) > 1 and indexed(tiles) for tokens, _ in concept.forms())
 
+    def everyday_factor(self, concept: Concept) -> float:
+        """Below 1 for a typed word far rarer in the documents than in general Chinese (这样, 突然):
+        how the asker talks, whose rarity here says nothing of what is asked (kb/wordfreq.py)."""
+        if concept.phrase or concept.tags:
+            return 1.0
+        share = self.postings.frequency("text_t", concept.word) / max(self.size * self.avg["text_t"], 1.0)
+        return wordfreq.everyday_factor(concept.word, share)
+
+    def rough_weight(self, concept: Concept) -> float:
+        """A concept's weight in a query's cover (as match() gives it) from the term entries alone:
+        to choose a long question's words before any is searched."""
+        return self.idf(self.rough_frequency(concept)) * self.everyday_factor(concept)
+
     def idf(self, count: int) -> float:
         """Whoosh's idf of a word that count records hold (log(N / (df + 1)) + 1)."""
         return math.log(self.size / (count + 1)) + 1
@@ -173,11 +186,12 @@ class Engine:
                 m = refine(c, m & allowed, s)
                 s = np.where(m, s, 0)
             if c in required:
-                weight = self.idf(int(np.count_nonzero(m)))
+                factor = self.everyday_factor(c)
+                weight = self.idf(int(np.count_nonzero(m))) * factor
                 cover += np.where(m, np.float32(weight), 0)
                 weights.append(weight)
                 mask |= m
-                score += s
+                score += s * np.float32(factor)
             else:
                 score += OPTIONAL_BOOST * s
         cover /= np.float32(sum(weights))
