@@ -344,6 +344,7 @@ def test_every_measure_is_listed_once_and_nothing_is_dropped(library, catering):
 
 def test_clauses_without_conditions_are_undetermined(library, catering):
     build = library.build()
+    assert catering.undetermined
     for item in catering.undetermined:
         clause = build.document(item.doc_id).clause(item.path)
         assert "conditions" not in clause.meta

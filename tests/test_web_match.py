@@ -184,6 +184,7 @@ def test_undetermined_are_listed_with_what_to_check(catering, catering_page):
     found = section(catering_page, "undetermined")
     assert "未能自动判断" in text(found.xpath("h2")[0])
     assert "条款没有标注机器可判断的适用条件" in text(found)
+    assert catering.undetermined
     for item in catering.undetermined:
         shown = text(item_in(catering_page, "undetermined", item.url))
         assert item.citation in shown

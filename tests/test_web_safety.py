@@ -117,7 +117,8 @@ def test_rebuilt_index_is_served_without_restart(policies_copy, tmp_path):
     _replace_in_copy(policies_copy, "由5年延长至8年", "由5年延长至8年（重建测试标记）")
     build(policies_copy, index, progress=False)
     assert "重建测试标记" in client.get(clause).get_data(as_text=True)
-    assert client.get("/api/search?q=重建测试标记").get_json()["total"] >= 1
+    marked = client.get("/api/search?q=重建测试标记").get_json()["hits"]
+    assert [(h["doc_id"], h["clause"]) for h in marked][:1] == [(DOC_ID, "四")]
 
 
 FORGED_HOST = {"Host": "evil.example"}
