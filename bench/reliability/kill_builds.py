@@ -6,8 +6,9 @@ The corpus is --copies copies of policies/ with new ids (or any folder of docume
 big enough for a build to take seconds. Each round starts build_index.py (full or incremental,
 alternately; an incremental round really changes the corpus by removing or restoring a copy), kills
 its whole process group with SIGKILL at a random moment within the expected build time, and checks:
-  - the build that was serving is still `current`, opens, holds one Whoosh record per catalog entry,
-    and answers a fixed set of queries exactly as before the kill;
+  - the build that was serving is still `current`, opens, holds one Whoosh record per catalog entry
+    and an intact document file (content matching its name's sha1) per document, and answers a fixed
+    set of queries exactly as before the kill (or, killed after the swap, the new build is whole);
   - the next build (not killed) succeeds, serves the new corpus, and leaves no partial folders.
 Then two builds are started at once a few times: both succeed, one after the other.
 Exit status 0 only when every check passed. Writes only under --work.
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kb.index import current_build  # noqa: E402
+from kb.layout import document_intact  # noqa: E402
 from kb.library import Library  # noqa: E402
 from kb.search import search  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
@@ -76,8 +78,11 @@ def intact(index: Path) -> tuple[str, int]:
             raise AssertionError(f"{build_dir.name}: {s.doc_count()} Whoosh records, catalog says "
                                  f"{len(catalog['docs'])} + {catalog['clauses']}")
     for entry in catalog["docs"].values():
-        if not (index / "docs" / entry["json"]).is_file():
+        path = index / "docs" / entry["json"]
+        if not path.is_file():
             raise AssertionError(f"{build_dir.name}: document file {entry['json']} missing")
+        if not document_intact(entry["json"], path.read_bytes()):
+            raise AssertionError(f"{build_dir.name}: document file {entry['json']} torn")
     return build_dir.name, len(catalog["docs"])
 
 
