@@ -92,3 +92,14 @@ def test_the_thesaurus_gives_true_synonyms_only():
     assert "解雇" in thesaurus.of("辞退")
     assert all(len(w) >= 2 for w in thesaurus.of("赔偿"))
     assert thesaurus.of("没有这个词的词") == ()
+
+
+def test_the_results_page_names_missing_words_and_offers_what_exists(policies_index):
+    from web import create_app
+    client = create_app(policies_index).test_client()
+    page = client.get("/search?q=社保 嗯嗯哒").get_data(as_text=True)
+    assert "未找到：嗯嗯哒" in page and "人社部发〔2020〕11号" in page
+    empty = client.get("/search?q=网红直播带货").get_data(as_text=True)
+    assert "未找到：网红、直播、带货" in empty and "库中相近的词" in empty
+    api = client.get("/api/search?q=社保 嗯嗯哒").get_json()
+    assert api["missing"] == ["嗯嗯哒"] and api["hits"]
