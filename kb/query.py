@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+import cn2an
 import yaml
 from . import segment
 from .taxonomy import SAFE_LOADER, taxonomy
@@ -28,6 +29,26 @@ QUOTES = re.compile(r"[\"“”「」『』]")
 SYNONYM_WEIGHT = 0.8     # a synonym's weight against the typed word's: what the user wrote counts most
 THESAURUS_WEIGHT = 0.5   # a general thesaurus's synonym (kb/thesaurus.py) knows no policy or law
 MONTH = re.compile(r"(\d{1,2})月份")     # 2月份 is written 2月 in the documents
+ANSWER_BONUS = 0.3       # at most +30% for a clause stating the kind of figure asked for (几天 → 15天)
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+# numbers as people say them, as the documents write them: 百分之五十 → 50%, 两成 → 20%, 二月 → 2月,
+# 四十八条 → 48条 (not after 第: 第四十八条 is a clause number, read by kb/refs.py)
+SPOKEN_NUMBERS = (
+    (re.compile(f"百分之([{CN_DIGITS}点]+)"), lambda n: f"{n}%"),
+    (re.compile(f"([{CN_DIGITS}]{{1,3}})成(?![本立为员果功不就绩])"), lambda n: f"{n * 10:g}%" if n < 10 else None),
+    (re.compile(f"(?<![第{CN_DIGITS}])([一二三四五六七八九十]{{1,3}})(?=月)"), lambda n: f"{n:g}" if 1 <= n <= 12 else None),
+    (re.compile(f"(?<![第{CN_DIGITS}])([{CN_DIGITS}]{{2,6}})(?=条|亿|万|元|天|日|年|个月|小时|倍)"), lambda n: f"{n:g}"),
+)
+# what a question asks for, as the figure that answers it: 几天 → a number of days in the clause
+ASKS = {
+    "几天": r"\d+\s*[天日]|[一二三四五六七八九十]+[天日]", "多少天": r"\d+\s*[天日]|[一二三四五六七八九十]+[天日]",
+    "几年": r"\d+\s*年|[一二三四五六七八九十]+年", "多少年": r"\d+\s*年|[一二三四五六七八九十]+年",
+    "几个月": r"\d+\s*个月|[一二三四五六七八九十]+个月", "多久": r"\d+\s*(?:天|日|个月|年)|[一二三四五六七八九十]+(?:天|日|个月|年)",
+    "多长时间": r"\d+\s*(?:天|日|个月|年|小时)|[一二三四五六七八九十]+(?:天|日|个月|年|小时)",
+    "几个小时": r"\d+\s*小时|[一二三四五六七八九十]+小时", "几倍": r"\d+\s*倍|[一二三四五六七八九十]+倍",
+    "多少钱": r"\d+\s*元|[一二三四五六七八九十百千万]+元", "几号": r"\d+\s*[日号]", "哪天": r"\d+\s*[日号]",
+    "几成": r"\d+\s*%|百分之", "几折": r"\d+\s*%|百分之", "多少": r"\d",
+}
 
 
 @cache
@@ -96,6 +117,7 @@ class ParsedQuery:
     concepts: list[Concept]
     dropped: list[str]
     truncated: bool
+    asks: list[re.Pattern] = field(default_factory=list)    # the figures a question asks for (几天 → days)
 
     @property
     def expansions(self) -> list[str]:
@@ -127,7 +149,7 @@ def parse(raw: str) -> ParsedQuery:
     raw = raw or ""
     text = " ".join(raw.split())
     truncated = len(text) > MAX_QUERY
-    text = MONTH.sub(r"\1月", segment.normalise(text[:MAX_QUERY]))
+    text = MONTH.sub(r"\1月", spoken_numbers(segment.normalise(text[:MAX_QUERY])))
     synonyms, filler = vocabulary()
     concepts: list[Concept] = []
     dropped: list[str] = []
@@ -147,7 +169,27 @@ def parse(raw: str) -> ParsedQuery:
         # a space the user typed parts words: synonyms and filler are matched within each stretch
         for stretch in part.split():
             _read(segment.cut(stretch), synonyms, filler, add, dropped)
-    return ParsedQuery(raw, text, concepts, dropped, truncated)
+    asks = [_ask(ASKS[w]) for w in dict.fromkeys(dropped) if w in ASKS]
+    return ParsedQuery(raw, text, concepts, dropped, truncated, asks)
+
+
+@cache
+def _ask(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def spoken_numbers(text: str) -> str:
+    """Chinese numerals that count something written as digits, as the documents write them."""
+    for pattern, write in SPOKEN_NUMBERS:
+        def digits(m: re.Match) -> str:
+            try:
+                n = cn2an.cn2an(m.group(1).replace("〇", "零"), "smart")
+            except (ValueError, KeyError):
+                return m.group(0)
+            out = write(n)
+            return m.group(0) if out is None else out
+        text = pattern.sub(digits, text)
+    return text
 
 
 def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[str], add, dropped: list[str]) -> None:

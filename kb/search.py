@@ -383,6 +383,8 @@ def _fit(build: Build, parsed: kbquery.ParsedQuery, weights: dict[str, float], d
         fit *= 1 + PROXIMITY * sum(map(len, in_text)) / _window(text, in_text)
     if len(text) > LONG_TEXT:
         fit *= (LONG_TEXT / len(text)) ** 0.5
+    if parsed.asks and any(p.search(text) for p in parsed.asks):
+        fit *= 1 + kbquery.ANSWER_BONUS
     return fit
 
 
