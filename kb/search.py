@@ -216,6 +216,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     if parsed.concepts:
         engine = build.engine()
         parsed, result.missing, unsearched = _understood(parsed, engine, limits.max_concepts)
+        budget.start()
         if unsearched:
             result.ignored = [*result.ignored, *unsearched]
             budget.notices.append(f"问题较长，只按其中最有区分度的 {limits.max_concepts} 个词检索；"
@@ -266,8 +267,13 @@ class _Budget:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.deadline = time.monotonic() + limits.time_limit
+        self.deadline = float("inf")
         self.notices: list[str] = []
+
+    def start(self) -> None:
+        """The clock starts once the query is understood: what a process loads once (dictionaries,
+        the thesaurus) is not a query's cost, and must not make its answer depend on the machine."""
+        self.deadline = time.monotonic() + self.limits.time_limit
 
     def spent(self) -> bool:
         if time.monotonic() < self.deadline:
