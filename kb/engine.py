@@ -65,6 +65,7 @@ class Engine:
         self.doc_values = {key: [d.get(key) or "" for d in self.doc_list] for key in DOC_FIELDS}
         self.doc_values["issuer"] = [d["issuers"] for d in self.doc_list]
         self.doc_dates = np.array([d["date"] or "" for d in self.doc_list])
+        wordfreq.load()
 
     # ------------------------------------------------------------ words
 
