@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import math
 import re
 import sys
 from pathlib import Path
 
 from .layout import IndexUnavailable
 from .library import Library
+from .limits import DEFAULT as LIMITS, Limits
 from .match import BENEFIT_LABELS, STATUS_LABELS, match
 from .profile import LABELS, Profile, ProfileError
 from .search import SearchError, search
@@ -30,7 +32,9 @@ def _plain(snippet_html: str, tty: bool) -> str:
 
 def cmd_search(args) -> int:
     filters = {"area": args.area or []}
-    result = search(Library(args.index), args.query, filters=filters, limit=args.limit)
+    limits = Limits.of({name: value for name, value in (("max_results", args.max_results),
+                                                         ("time_limit", args.time_limit)) if value is not None})
+    result = search(Library(args.index), args.query, filters=filters, limit=args.limit, limits=limits)
     if args.json:
         _print_json(result.to_json())
         return 0
@@ -60,6 +64,19 @@ def cmd_search(args) -> int:
             print(f"   {_plain(hit.snippet, tty)}")
         print(f"   {hit.url}\n")
     return 0
+
+
+def positive(kind: type, what: str):
+    """An argparse type for a limit: a number above 0 (and finite), else the Chinese `what`."""
+    def parse(text: str):
+        try:
+            n = kind(text)
+        except ValueError:
+            n = 0
+        if not (n > 0 and math.isfinite(n)):
+            raise argparse.ArgumentTypeError(f"{what}：{text}")
+        return n
+    return parse
 
 
 def cmd_check(args) -> int:
@@ -195,6 +212,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=10)
     s.add_argument("--json", action="store_true")
     s.add_argument("--index", default=DEFAULT_INDEX)
+    s.add_argument("--max-results", type=positive(int, "最多结果数应为正整数"), metavar="N",
+                   help=f"最多给出的结果数（默认 {LIMITS.max_results}）；超出时提示")
+    s.add_argument("--time-limit", type=positive(float, "检索时限应为大于 0 的秒数"), metavar="SECONDS",
+                   help=f"检索时限，秒（默认 {LIMITS.time_limit:g}）；超时给出已找到的最佳结果并提示")
     s.set_defaults(func=cmd_search)
 
     c = sub.add_parser("check", help="检查政策文件格式")

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from kb.library import Library
+from kb.limits import DEFAULT, Limits
 
 from . import api, errors, match, pages, security
 
@@ -17,12 +19,15 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None = None) -> Flask:
     """The site over the index in `index_dir`. `config` overrides Flask settings and the site's own:
-    BASE_URL, the address people reach the site at, from which permalinks are written."""
+    BASE_URL, the address people reach the site at, from which permalinks are written; SEARCH_LIMITS,
+    some of kb.limits.Limits' names with their values (the rest keep their defaults). A bad setting
+    raises ValueError with a Chinese message here, before any request is served."""
     app = Flask(__name__)
-    app.config.from_mapping(BASE_URL=DEFAULT_BASE_URL)
+    app.config.from_mapping(BASE_URL=DEFAULT_BASE_URL, SEARCH_LIMITS={})
     if config is not None:
         app.config.from_mapping(config)
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
+    app.extensions["kb_limits"] = search_limits(app.config["SEARCH_LIMITS"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     # werkzeug answers a path with doubled slashes by redirecting to an address built from the Host
@@ -36,3 +41,20 @@ def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None
     errors.register(app)
     security.register(app)
     return app
+
+
+def search_limits(settings: Any) -> Limits:
+    """SEARCH_LIMITS as Limits. The values' types are checked here because Limits checks only their
+    sign: a float where a count belongs (max_results=20.5) would fail each search, not the start."""
+    if not isinstance(settings, Mapping):
+        raise ValueError(f"网站设置 SEARCH_LIMITS 应为“限制名: 数值”的映射，现为 {settings!r}")
+    kinds = {f.name: type(getattr(DEFAULT, f.name)) for f in fields(Limits)}
+    for name, value in settings.items():
+        kind = kinds.get(name)
+        if kind and (isinstance(value, bool) or not isinstance(value, (int, kind))):
+            wanted = "整数" if kind is int else "秒数"
+            raise ValueError(f"网站设置 SEARCH_LIMITS 有误：{name} 应为{wanted}，现为 {value!r}")
+    try:
+        return Limits.of(settings)
+    except ValueError as exc:
+        raise ValueError(f"网站设置 SEARCH_LIMITS 有误：{exc}") from None

@@ -1,4 +1,5 @@
-"""python -m web [--host H] [--port P] [--base-url URL] [--index DIR] [--threads N] [--workers N]: serve the site.
+"""python -m web [--host H] [--port P] [--base-url URL] [--index DIR] [--threads N] [--workers N]
+[--max-results N] [--time-limit SECONDS]: serve the site.
 
 gunicorn runs N worker processes (gthread) on one listening socket, so searches use every core
 instead of queuing behind one interpreter's GIL.
@@ -14,6 +15,10 @@ from urllib.parse import urlsplit
 
 from gunicorn.app.base import BaseApplication
 
+from kb.cli import positive
+from kb.limits import DEFAULT as LIMITS
+from kb.search import MAX_LIMIT, MAX_PAGE
+
 from . import create_app
 from .params import MAX_Q
 from .worker import Worker
@@ -26,9 +31,9 @@ REQUEST_LINE = 9 * MAX_Q + 2700
 
 
 class Site(BaseApplication):
-    def __init__(self, index: str, listen_fd: int, workers: int, threads: int, base_url: str):
+    def __init__(self, index: str, listen_fd: int, workers: int, threads: int, base_url: str, limits: dict):
         self.index = index
-        self.base_url = base_url
+        self.config = {"BASE_URL": base_url, "SEARCH_LIMITS": limits}
         self.settings = {
             "bind": [f"fd://{listen_fd}"],
             "worker_class": Worker,
@@ -50,7 +55,7 @@ class Site(BaseApplication):
 
     def load(self):
         # called in each worker after fork: every process opens its own Library and searchers
-        return create_app(self.index, {"BASE_URL": self.base_url})
+        return create_app(self.index, self.config)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -107,7 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=bounded(1, 256, "线程数应为 1–256 的整数"), default=4, help="每个进程的线程数（默认 4）")
     p.add_argument("--workers", type=bounded(1, 64, "进程数应为 1–64 的整数"), default=len(os.sched_getaffinity(0)),
                    help="进程数（默认为 CPU 核数）")
+    # the two limits an operator weighs (how deep people may page, how long one search may take);
+    # the others are for create_app(config) callers and keep kb.limits' defaults here
+    deepest = MAX_PAGE * MAX_LIMIT
+    p.add_argument("--max-results", type=bounded(1, deepest, f"最多可翻看的结果数应为 1–{deepest} 的整数"), metavar="N",
+                   help=f"翻页最多能看到的结果数（默认 {LIMITS.max_results}）；更深的页只提示加筛选条件")
+    p.add_argument("--time-limit", type=positive(float, "检索时限应为大于 0 的秒数"), metavar="SECONDS",
+                   help=f"每次检索的时限，秒（默认 {LIMITS.time_limit:g}）；超时返回已找到的最佳结果并提示")
     args = p.parse_args(argv)
+    limits = {name: value for name, value in (("max_results", args.max_results), ("time_limit", args.time_limit))
+              if value is not None}
     try:
         sock = listen(args.host, args.port)
     except OSError as exc:
@@ -115,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"惠企政策知识库：{bound_address(args.host, args.port)}/ （索引 {args.index}，按 Ctrl+C 停止）", flush=True)
     # gunicorn takes the descriptor over (and closes it): the socket object must no longer own it
-    Site(args.index, sock.detach(), args.workers, args.threads, args.base_url or bound_address(args.host, args.port)).run()
+    Site(args.index, sock.detach(), args.workers, args.threads, args.base_url or bound_address(args.host, args.port),
+         limits).run()
     return 0
 
 

@@ -72,10 +72,13 @@ def search_page():
         if list(filters) == ["area"] and len(areas) == 1:
             return redirect(url_for("pages.area", slug=taxonomy().area_by_name_or_slug(areas[0]).slug))
         return render_template("search.html", result=None, q="")
-    result = search(store.library(), args["q"], filters, args["limit"], args["page"], args["sort"], facets=True)
+    limits = store.limits()
+    result = search(store.library(), args["q"], filters, args["limit"], args["page"], args["sort"], facets=True,
+                    limits=limits)
     if result.lookup and result.page == 1:
         return redirect(result.lookup)
-    pages = min(math.ceil(result.total / result.limit), MAX_PAGE)
+    # no page past what limits.max_results lets a search reach: kb.search answers those with a notice only
+    pages = min(math.ceil(min(result.total, limits.max_results) / result.limit), MAX_PAGE)
     facets = [(field, FACET_TITLES[field], FACET_PARAM[field],
                sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
               for field, values in result.facets.items() if values]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from kb.library import Build, Library
+from kb.limits import Limits
 from kb.model import Clause, Document
 
 from .errors import PageError
@@ -11,6 +12,11 @@ from .errors import PageError
 
 def library() -> Library:
     return current_app.extensions["kb_library"]
+
+
+def limits() -> Limits:
+    """The app's SEARCH_LIMITS, for every search a request makes."""
+    return current_app.extensions["kb_limits"]
 
 
 def build() -> Build:
