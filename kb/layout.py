@@ -47,8 +47,8 @@ def document_intact(name: str, data: bytes) -> bool:
 
 
 def read_document(root: Path, name: str) -> dict:
-    """A document file of the index, refused when torn or gone (a crash or a full disk while it was
-    written, by a build of an older version that wrote it without syncing)."""
+    """A document file of the index, refused with what to do when it is gone or torn (a power cut
+    after an older version of the build wrote it without syncing, or a failing disk)."""
     path = Path(root) / DOCS / name
     try:
         data = path.read_bytes()

@@ -124,10 +124,9 @@ def _no_process_left(path: Path) -> None:
     assert not _processes_naming(path)
 
 
-def _run_build(source: Path, root: Path, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+def _run_build(source: Path, root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "build_index.py", "--policies", str(source), "--index", str(root), "--quiet"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
-                          **kwargs)
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
 
 
 FAULT_QUERIES = ["银行贷款", "二倍的工资", "不合理审批", '"银行的贷款"']
