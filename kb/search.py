@@ -30,8 +30,9 @@ from .taxonomy import taxonomy
 MAX_PAGE = 1000          # a page number past it is a malformed request (what is reachable: Limits.max_results)
 MAX_LIMIT = DEFAULT.max_limit
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
-# interpretations and cases explain a rule: the rule's own clause first when both answer
-EXPLAINING = {"司法解释": 0.9, "案例": 0.6}
+# by kind of document: a law or regulation states the rule an everyday question asks about;
+# interpretations and cases explain it, guides retell it (the rule's own clause first when all answer)
+TYPE_WEIGHT = {"法律": 1.3, "行政法规": 1.1, "司法解释": 0.9, "案例": 0.6, "其他": 0.7}
 PROXIMITY = 0.3          # at most +30% for query words side by side
 LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
 MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
@@ -425,7 +426,7 @@ def _prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
         prior *= 1.1
     if kind == "doc":
         prior *= 0.7        # the document as a whole: below its own clause that answers
-    prior *= EXPLAINING.get(d["type"], 1.0)
+    prior *= TYPE_WEIGHT.get(d["type"], 1.0)
     if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
         prior *= 0.4        # another region's local law does not bind an enterprise here
     return prior
