@@ -30,9 +30,13 @@ from .taxonomy import taxonomy
 MAX_PAGE = 1000          # a page number past it is a malformed request (what is reachable: Limits.max_results)
 MAX_LIMIT = DEFAULT.max_limit
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
-# by kind of document: a law or regulation states the rule an everyday question asks about;
-# interpretations and cases explain it, guides retell it (the rule's own clause first when all answer)
-TYPE_WEIGHT = {"法律": 1.3, "行政法规": 1.1, "司法解释": 0.9, "案例": 0.6, "其他": 0.7}
+# by kind of document: a law, or a policy document itself, states the rule or measure an everyday
+# question asks about; regulations and rules detail it; interpretations and cases explain it, guides
+# retell it (the rule's own clause first when all of them answer)
+PRIMARY = 1.0
+TYPE_WEIGHT = {"法律": PRIMARY, "通知": PRIMARY, "公告": PRIMARY, "意见": PRIMARY, "方案": PRIMARY, "会议": PRIMARY,
+               "行政法规": 0.85, "规范性文件": 0.85, "司法解释": 0.7, "案例": 0.45, "其他": 0.55}
+OTHER_TYPES = 0.77        # 部门规章, 地方性法规, 新闻发布
 PROXIMITY = 0.3          # at most +30% for query words side by side
 LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
 MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
@@ -426,7 +430,7 @@ def _prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
         prior *= 1.1
     if kind == "doc":
         prior *= 0.7        # the document as a whole: below its own clause that answers
-    prior *= TYPE_WEIGHT.get(d["type"], 1.0)
+    prior *= TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
     if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
         prior *= 0.4        # another region's local law does not bind an enterprise here
     return prior
