@@ -233,27 +233,11 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             result.suggested_area = _nearest_area(parsed.text)
     if parsed.concepts:
         allowed = engine.allowed(filters)
-        matched = engine.match(parsed, allowed, lambda c, m, s: _in_order(build, c, m, s, budget))
-        full = matched.mask & (matched.cover >= 1.0)
-        shown_mask = full
-        if np.count_nonzero(full) < max(limits.rerank_depth, reachable):
-            # too few clauses have every concept: those holding enough of the question follow
-            partial = matched.mask & ~full
-            best_cover = float(matched.cover[partial].max()) if partial.any() else 0.0
-            shown_mask = full | (partial & (matched.cover >= MIN_COVER * best_cover))
-            result.relaxed = bool(not full.any() and shown_mask.any())
         depth = max(limits.rerank_depth, reachable)
-        if sort == "date":
-            # by date, the clauses holding everything first; the partial ones only after them
-            dates = engine.dates()
-            best = np.concatenate([Scored(full, matched.score, matched.cover, {}).top(depth, dates),
-                                   Scored(shown_mask & ~full, matched.score, matched.cover, {}).top(depth, dates)])[:depth]
-        else:
-            best = Scored(shown_mask, matched.score * matched.cover ** 2, matched.cover, {}).top(depth)
+        shown_mask, rows, result.relaxed = _text_matches(build, engine, parsed, allowed, depth, sort, named, budget)
         result.total = int(np.count_nonzero(shown_mask))
         if facets:
             result.facets = engine.facets(shown_mask, FACET_FIELDS)
-        rows = _ranked(build, parsed, matched, best.tolist(), sort, named, limits.rerank_depth, budget)
         seen = {(x.doc_id, x.path) for x in lookup_hits}
         rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]
     shown = len(lookup_hits) + len(rows)
@@ -265,6 +249,29 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
                    for x in [*lookup_hits, *rows][start:min(start + limit, limits.max_results)]]
     result.notices.extend(budget.notices)
     return result
+
+
+def _text_matches(build: Build, engine, parsed: kbquery.ParsedQuery, allowed: np.ndarray, depth: int, sort: str,
+                  named: set[str], budget: "_Budget") -> tuple[np.ndarray, list[tuple[float, dict]], bool]:
+    """(the records shown, the best `depth` of them ranked, whether none holds every concept)."""
+    matched = engine.match(parsed, allowed, lambda c, m, s: _in_order(build, c, m, s, budget))
+    full = matched.mask & (matched.cover >= 1.0)
+    shown_mask, relaxed = full, False
+    if np.count_nonzero(full) < depth:
+        # too few clauses have every concept: those holding enough of the question follow
+        partial = matched.mask & ~full
+        best_cover = float(matched.cover[partial].max()) if partial.any() else 0.0
+        shown_mask = full | (partial & (matched.cover >= MIN_COVER * best_cover))
+        relaxed = bool(not full.any() and shown_mask.any())
+    if sort == "date":
+        # by date, the clauses holding everything first; the partial ones only after them
+        dates = engine.dates()
+        best = np.concatenate([Scored(full, matched.score, matched.cover, {}).top(depth, dates),
+                               Scored(shown_mask & ~full, matched.score, matched.cover, {}).top(depth, dates)])[:depth]
+    else:
+        best = Scored(shown_mask, matched.score * matched.cover ** 2, matched.cover, {}).top(depth)
+    rows = _ranked(build, parsed, matched, best.tolist(), sort, named, budget.limits.rerank_depth, budget)
+    return shown_mask, rows, relaxed
 
 
 class _Budget:
