@@ -16,6 +16,7 @@ from kb.query import MAX_QUERY
 from kb.search import MAX_LIMIT, MAX_PAGE
 from tests.conftest import ROOT
 from web import create_app
+from web.params import MAX_Q
 
 DOC_ID = "cs-swzj-2020-8"
 SITE_FILES = ROOT / "web"
@@ -131,10 +132,23 @@ def test_the_largest_page_size_and_page_are_served(client):
     assert beyond.status_code == 404 and "没有结果" in beyond.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("length", [MAX_QUERY + 1, 5000, 200_000])
+def long_query(length: int) -> str:
+    return ("企业社保费减免" * length)[:length]
+
+
+@pytest.mark.parametrize("length", [MAX_QUERY + 1, MAX_Q])
 def test_a_long_query_is_cut_and_the_user_told(client, length):
-    q = ("企业社保费减免" * length)[:length]
-    data = client.get("/api/search", query_string={"q": q}).get_json()
+    data = client.get("/api/search", query_string={"q": long_query(length)}).get_json()
     assert data["truncated"] is True and data["total"] > 0
-    page = client.get("/search", query_string={"q": q})
+    page = client.get("/search", query_string={"q": long_query(length)})
     assert page.status_code == 200 and "查询太长，只搜索了前面的部分" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("length", [MAX_Q + 1, 5000, 200_000])
+def test_a_query_over_the_site_limit_is_refused_in_chinese(client, length):
+    says = f"搜索词太长：最多 {MAX_Q} 个字，这次有 {length} 个字"
+    api = client.get("/api/search", query_string={"q": long_query(length)})
+    assert api.status_code == 414 and api.get_json()["status"] == 414 and api.get_json()["error"].startswith(says)
+    page = client.get("/search", query_string={"q": long_query(length)})
+    assert page.status_code == 414 and page.mimetype == "text/html"
+    assert says in page.get_data(as_text=True) and "Traceback" not in page.get_data(as_text=True)

@@ -15,6 +15,7 @@ from kb.search import search
 from kb.taxonomy import taxonomy
 from tests.conftest import ROOT
 from web import create_app
+from web.params import MAX_Q
 
 DOC_ID = "cs-swzj-2020-8"
 
@@ -168,11 +169,17 @@ def test_page_past_the_end_is_404_with_a_way_back(client, library):
     assert "看最后一页" in response.get_data(as_text=True)
 
 
-def test_five_thousand_character_query(client):
-    response = client.get("/search", query_string={"q": "企业" * 2500})
-    assert response.status_code == 200
-    assert "查询太长" in response.get_data(as_text=True)
-    assert client.get("/api/search", query_string={"q": "企业" * 2500}).get_json()["truncated"] is True
+def test_a_query_up_to_the_limit_is_cut_and_a_longer_one_refused_in_chinese(client):
+    at_limit = ("企业" * MAX_Q)[:MAX_Q]
+    response = client.get("/search", query_string={"q": at_limit})
+    assert response.status_code == 200 and "查询太长，只搜索了前面的部分" in response.get_data(as_text=True)
+    assert client.get("/api/search", query_string={"q": at_limit}).get_json()["truncated"] is True
+    pasted = "企业" * 2500
+    response = client.get("/search", query_string={"q": pasted})
+    assert response.status_code == 414
+    assert f"搜索词太长：最多 {MAX_Q} 个字，这次有 {len(pasted)} 个字" in response.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": pasted})
+    assert api.status_code == 414 and api.get_json()["error"].startswith(f"搜索词太长：最多 {MAX_Q} 个字")
 
 
 # ---------------------------------------------------------------- document and clause
