@@ -97,6 +97,14 @@ class Item:
         return ""
 
     @property
+    def remarks(self) -> list[str]:
+        """What to weigh besides the text: validity, coverage, why the citation stops at the document."""
+        lines = [self.validity]
+        if self.coverage:
+            lines.append(f"收录范围：{self.coverage}。{self.doc.coverage_note}".rstrip())
+        return lines + ([self.note] if self.note else [])
+
+    @property
     def parts(self) -> list[Part]:
         if self.clause is None:
             return [Part("内容摘要（本库整理，不是官方文本）", self.doc.summary)] if self.doc.summary else []

@@ -7,20 +7,10 @@ from __future__ import annotations
 
 import io
 
-from .cite import REPLY_NOTE, CiteList, Item, reply_lines
+from .cite import REPLY_NOTE, CiteList, reply_lines
 
 TITLE = "引用清单"
 SOURCE_COLUMNS = ("文件", "效力状态", "收录范围", "来源", "条目")
-
-
-def _remarks(item: Item) -> list[str]:
-    """What the reader must weigh besides the text: validity, coverage, why a citation stops at the document."""
-    lines = [item.validity]
-    if item.coverage:
-        lines.append(f"收录范围：{item.coverage}。{item.doc.coverage_note}".rstrip())
-    if item.note:
-        lines.append(item.note)
-    return lines
 
 
 def _source_rows(cl: CiteList) -> list[tuple[str, ...]]:
@@ -50,12 +40,12 @@ def markdown(cl: CiteList, base_url: str = "", list_url: str = "") -> str:
     out += [f"*{REPLY_NOTE}*", "", "## 引用条款", ""]
     for n, item in enumerate(cl.items, 1):
         out += [f"### {n}. {item.heading}", "", f"**{item.citation}**", ""]
-        out += [*(f"> {line}  " for line in _remarks(item)), ""]
+        out += [*(f"> {line}  " for line in item.remarks), ""]
         for part in item.parts:
             if part.heading:
                 out += [f"**{part.heading}**", ""]
             out += [part.text, ""]
-        out += [f"本库链接：<{base_url}{item.url}>", ""]
+        out += [f"本库链接：{base_url}{item.url}", ""]
     out += ["## 来源", "", "| " + " | ".join(SOURCE_COLUMNS) + " |", "|" + "---|" * len(SOURCE_COLUMNS)]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in _source_rows(cl)]
     return "\n".join(out) + "\n"
@@ -91,7 +81,7 @@ def docx(cl: CiteList, base_url: str = "", list_url: str = "") -> bytes:
     for n, item in enumerate(cl.items, 1):
         document.add_heading(f"{n}. {item.heading}", 2)
         document.add_paragraph().add_run(item.citation).bold = True
-        for line in _remarks(item):
+        for line in item.remarks:
             document.add_paragraph(line, style="Intense Quote")
         for part in item.parts:
             if part.heading:

@@ -202,6 +202,51 @@ def cmd_new(args) -> int:
     return 0
 
 
+def _cite_text(cl) -> str:
+    out = [f"引用清单（{len(cl.items)} 条）", ""]
+    for n, item in enumerate(cl.items, 1):
+        out += [f"{n}. {item.heading}", f"   {item.citation}", *(f"   {line}" for line in item.remarks)]
+        out += [f"   {line}" for line in item.text.splitlines() if line.strip()]
+        out += [f"   {item.url}", ""]
+    return "\n".join(out + ["答复用语（草稿）：", cl.reply, ""])
+
+
+def cmd_cite(args) -> int:
+    # imported here like the importer: only this command needs them
+    from . import citedoc
+    from .cite import CiteError, list_url, resolve
+
+    if args.format == "docx" and not args.out:
+        print("错误：--format docx 需要用 --out 指定要写入的 .docx 文件", file=sys.stderr)
+        return 2
+    try:
+        cl = resolve(Library(args.index).build(), args.refs)
+    except CiteError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    for problem in cl.problems:
+        print(f"未找到：{problem}", file=sys.stderr)
+    if not cl.items:
+        print("没有可以引用的条款。引用写作 文件编号/条款路径，例如 rsbf-2020-11/一；整份文件只写文件编号。",
+              file=sys.stderr)
+        return 1
+    if args.format == "docx":
+        data = citedoc.docx(cl, list_url=list_url(cl.refs))
+    else:
+        text = citedoc.markdown(cl, list_url=list_url(cl.refs)) if args.format == "md" else _cite_text(cl)
+        data = text.encode("utf-8")
+    if not args.out:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        try:
+            Path(args.out).write_bytes(data)
+        except OSError as exc:
+            print(f"错误：无法写入 {args.out}：{exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"已写入 {args.out}：{len(cl.items)} 条引用")
+    return 1 if cl.problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kb", description="惠企政策知识库命令行")
     sub = p.add_subparsers(dest="command", required=True)
@@ -245,6 +290,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("out", nargs="?", help="要写入的文件（省略则打印）")
     n.add_argument("--law", action="store_true", help="法规式（章、第X条），默认是政策文件式（一、（一））")
     n.set_defaults(func=cmd_new)
+
+    r = sub.add_parser("cite", help="引用清单：列出条款的规范引用、效力和原文，写出答复用语草稿（文本、Markdown 或 .docx）")
+    r.add_argument("refs", nargs="+", metavar="DOC/PATH",
+                   help="文件编号/条款路径，如 rsbf-2020-11/一、gan-fa-2020-5/二/（一）；只写文件编号即引用整份文件")
+    r.add_argument("--format", choices=("text", "md", "docx"), default="text")
+    r.add_argument("--out", metavar="FILE", help="写入文件（省略则打印；docx 必须指定）")
+    r.add_argument("--index", default=DEFAULT_INDEX)
+    r.set_defaults(func=cmd_cite)
     return p
 
 
