@@ -51,8 +51,9 @@ def _search_error(exc: SearchError):
 
 
 def _unavailable(exc: IndexUnavailable):
+    # kb words it in Chinese with what to do (build the index, rebuild a torn one): more use than the generic text
     current_app.logger.warning("index unavailable: %s", exc)
-    return respond(503)
+    return respond(503, str(exc))
 
 
 def _unexpected(exc: Exception):
