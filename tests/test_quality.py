@@ -43,7 +43,7 @@ def test_synonyms_are_matched_on_word_boundaries():
 
 def test_question_words_and_lone_characters_are_not_demanded():
     parsed = query.parse("请问领失业金的条件有哪些？")
-    assert {"请问", "哪些"} <= set(parsed.dropped) or {"请问", "有哪些"} <= set(parsed.dropped)
+    assert parsed.dropped == ["请问", "的", "有哪些"]
     assert [c.word for c in parsed.concepts if c.required] == ["失业金", "条件"]
     assert [c.word for c in parsed.concepts if not c.required] == ["领"]
 
@@ -79,9 +79,8 @@ def laws(corpus, tmp_path_factory):
     src = [corpus / "社会法" / "劳动合同法(2012-12-28).md",
            corpus / "诉讼与非诉讼程序法" / "行政复议法(2017-09-01).md",
            corpus / "诉讼与非诉讼程序法" / "行政复议法(2023-09-01).md"]
-    missing = [p for p in src if not p.exists()]
-    if missing:
-        pytest.skip(f"语料中没有 {missing[0].name}")
+    # the corpus fixture skips when there is no corpus; a corpus without these files is a broken corpus
+    assert [p for p in src if not p.is_file()] == []
     out, root = tmp_path_factory.mktemp("laws"), tmp_path_factory.mktemp("laws-index")
     outcomes = import_sources([str(p) for p in src], out)
     assert all(o.status == "written" for o in outcomes), [(o.source, o.reason) for o in outcomes]
