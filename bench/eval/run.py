@@ -269,11 +269,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", choices=("policies", "laws"), help="日常提问集只评测其中一类（policies 可用只含 policies/ 的索引）")
     p.add_argument("--compare", action="append", default=[], metavar="DIR",
                    help="同时评测另一份代码（如 git worktree 检出的旧版本）对同一索引的排序")
+    p.add_argument("--synonyms", help="用另一份同义词表（synonyms.yaml 格式）评测：看哪些收益只来自手写的词")
     p.add_argument("--misses", action="store_true", help="列出引擎首条不是直接相关条款的查询")
     p.add_argument("--json", help="把每个查询的排名写入此文件")
     p.add_argument("--engine-only", action="store_true", help="只评测本引擎（调参时省去基线）")
     args = p.parse_args(argv)
     work = Path(args.work)
+    if args.synonyms:
+        import kb.query as kbquery
+        kbquery.SYNONYM_FILE = Path(args.synonyms)
+        kbquery.vocabulary.cache_clear()
     if args.index:
         index = Path(args.index)
     else:
