@@ -205,8 +205,12 @@ class Engine:
         r = self.records
         mask = r.live.copy()
         for key, values in filters.items():
-            if key in ("area", "enterprise"):
-                mask &= r.bit_mask("areas" if key == "area" else "enterprise", values)
+            if key == "area":
+                mask &= r.bit_mask("areas", values)
+                continue
+            if key == "enterprise":
+                # a clause naming no kind of enterprise applies to every kind (困难企业缓缴 for any size)
+                mask &= r.bit_mask("enterprise", values) | (r.enterprise == 0)
                 continue
             wanted = set(values)
             docs = np.array([bool(wanted & set(v)) if isinstance(v, list) else v in wanted

@@ -103,3 +103,20 @@ def test_the_results_page_names_missing_words_and_offers_what_exists(policies_in
     assert "未找到：网红、直播、带货" in empty and "库中相近的词" in empty
     api = client.get("/api/search?q=社保 嗯嗯哒").get_json()
     assert api["missing"] == ["嗯嗯哒"] and api["hits"]
+
+
+def test_the_enterprise_filter_keeps_measures_for_every_size(library):
+    everyone = search(library, "社保 减免", limit=50)
+    small = search(library, "社保 减免", filters={"enterprise": ["小型"]}, limit=50)
+    kept = {(h.doc_id, h.path) for h in small.hits}
+    assert ("rsbf-2020-11", "三") in kept          # 困难企业缓缴: no size named, so for every size
+    build = library.build()
+    for h in small.hits:
+        if h.path:
+            sizes = build.document(h.doc_id).clause(h.path).meta.get("enterprise") or []
+            assert not sizes or "小型" in sizes, (h.doc_id, h.path)
+    # a clause tagged for other sizes only is left out
+    large = {(h.doc_id, h.path) for h in search(library, "社保 减免", filters={"enterprise": ["大型"]}, limit=50).hits}
+    small_only = {(h.doc_id, h.path) for h in everyone.hits if h.path
+                  and "大型" not in (build.document(h.doc_id).clause(h.path).meta.get("enterprise") or ["大型"])}
+    assert small_only and not small_only & large
