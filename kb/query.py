@@ -54,7 +54,8 @@ ASKS = {
 @cache
 def vocabulary() -> tuple[dict[str, list[str]], frozenset[str]]:
     data = yaml.load(SYNONYM_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-    synonyms = {segment.normalise(k): [segment.normalise(v) for v in vs] for k, vs in (data.get("synonyms") or {}).items()}
+    synonyms = {segment.normalise(k): [segment.normalise(v) for v in vs if v != k]
+                for k, vs in (data.get("synonyms") or {}).items()}
     return synonyms, frozenset(segment.normalise(w) for w in data.get("filler") or [])
 
 
