@@ -203,7 +203,7 @@ def test_page_shows_the_list_in_order_with_warnings_coverage_and_sources(client,
     assert "仅目录信息" in items[2].xpath('.//p[@class="coverage-note"]')[0].text_content()
     assert build.document("rsbf-2020-11").sources[0] in items[1].text_content()
     assert "“nowhere”" in tree.xpath('//div[@class="message error"]')[0].text_content()
-    reply = tree.xpath('//pre[@id="reply-text"]')[0].text_content()
+    reply = tree.xpath('//div[@id="reply-text"]')[0].text_content()
     assert reply == resolve(build, [REFS[2], REFS[0], "jyg-13tiao-2020"]).reply
     downloads = tree.xpath('//nav[@class="cite-tools"]//a/@href')
     assert f"/cite.docx?{list_url([REFS[2], REFS[0], 'jyg-13tiao-2020']).partition('?')[2]}" in downloads
