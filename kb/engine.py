@@ -172,8 +172,8 @@ class Engine:
 
     def match(self, parsed: ParsedQuery, allowed: np.ndarray, refine=None) -> Scored | None:
         """Records holding any of the query's concepts, with their score and cover (optional
-        concepts add to the score only). refine(concept, mask, score) may narrow a concept's records (a
-        phrase to where its words stand in order)."""
+        concepts add to the score only). refine(concept, mask, score) narrows a quoted phrase's
+        records (to where its words stand in order)."""
         if not parsed.concepts:
             return None
         required = parsed.required
@@ -183,16 +183,16 @@ class Engine:
         weights: list[float] = []
         for c in parsed.concepts:
             m, s = self.concept(c)
-            if refine is not None:
+            if refine is not None and c.phrase:
                 m = refine(c, m & allowed, s)
                 s = np.where(m, s, 0)
             if c in required:
                 factor = self.everyday_factor(c)
                 weight = self.idf(int(np.count_nonzero(m))) * factor
-                cover += np.where(m, np.float32(weight), 0)
+                cover[m] += np.float32(weight)
                 weights.append(weight)
                 mask |= m
-                score += s * np.float32(factor)
+                score += s if factor == 1.0 else s * np.float32(factor)
             else:
                 score += OPTIONAL_BOOST * s
         cover /= np.float32(sum(weights))
