@@ -45,7 +45,8 @@ def _grouped() -> bool:
 
 def _remembered() -> list[str]:
     raw = request.cookies.get(COOKIE, "")
-    return [unquote(r) for r in raw.split(COOKIE_SEPARATOR) if r]
+    # the browser sends what it was given, but a cookie is the client's to change: never more than a list holds
+    return [unquote(r) for r in raw.split(COOKIE_SEPARATOR) if r][:MAX_ITEMS]
 
 
 def _remember(response, refs: list[str]) -> None:
