@@ -1,29 +1,24 @@
 """The checker: every problem in a set of policy files, as path:line: message.
 
-It never stops at the first problem. Rules live here; the parser only reads.
+It never stops at the first problem. The front matter's rules are declared with its fields
+(kb/schema.py); the body's live here; the parser only reads.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
-from . import dates, workers
+from . import workers
 from .docformat import ParsedFile, parse_file, to_document
 from .match import condition_problems
 from .model import Document, Problem
 from .numbering import law_label, policy_label
+from .schema import FRONT_MATTER, PLACEHOLDER, Schema
 from .taxonomy import taxonomy
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
-PLACEHOLDER = "待填写"   # what the importer writes where it could not determine a value
-
-REQUIRED = ("id", "title", "type", "level", "status", "coverage", "sources")
-STRING_FIELDS = ("id", "title", "short_title", "type", "level", "status", "coverage", "doc_no",
-                 "coverage_note", "summary")
-LIST_FIELDS = ("sources", "issuers", "aliases", "areas")
-DATE_FIELDS = ("date", "effective_from", "effective_until")
-KNOWN_FIELDS = set(STRING_FIELDS + LIST_FIELDS + DATE_FIELDS)
+# names the importer (PLACEHOLDER) and tests/test_import.py (KNOWN_FIELDS, REQUIRED) import from the checker
+__all__ = ["PLACEHOLDER", "KNOWN_FIELDS", "REQUIRED", "check_paths", "load", "policy_files", "validate"]
+KNOWN_FIELDS, REQUIRED = set(FRONT_MATTER.keys), FRONT_MATTER.required
 
 META_LIST_FIELDS = ("areas", "enterprise", "sectors")
 META_TEXT_FIELDS = ("region", "amount", "rate", "period", "deadline", "department", "conditions_text")
@@ -48,50 +43,9 @@ def _values(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _check_front_matter(parsed: ParsedFile) -> None:
-    f, tax = parsed.fields, taxonomy()
-    line = parsed.line_of
-    for key in f:
-        if key not in KNOWN_FIELDS:
-            parsed.problem(line(key), f"未知字段“{key}”（可用字段见 policies/README.md）")
-    for key in REQUIRED:
-        if f.get(key) in (None, "", []):
-            parsed.problem(line(key) if key in f else 1, f"缺少必填字段“{key}”")
-    for key in STRING_FIELDS:
-        value = f.get(key)
-        if value is not None and not isinstance(value, (str, int)):
-            parsed.problem(line(key), f"字段“{key}”应为一段文字")
-        elif isinstance(value, str) and PLACEHOLDER in value:
-            parsed.problem(line(key), f"字段“{key}”尚未填写（导入时未能识别，请按原文补全）")
-    for key in LIST_FIELDS:
-        value = f.get(key)
-        if value is not None and not isinstance(value, (str, list)):
-            parsed.problem(line(key), f"字段“{key}”应为列表，例如 [值1, 值2]")
-    doc_id = f.get("id")
-    if isinstance(doc_id, str) and not ID_PATTERN.match(doc_id):
-        parsed.problem(line("id"), f"id“{doc_id}”只能由小写字母、数字和连字符组成（用于网址和引用）")
-    for key, allowed, what in (("level", tax.levels, "发文层级"), ("type", tax.doc_types, "文档类型"),
-                               ("status", tax.statuses, "效力状态"), ("coverage", tax.coverages, "收录范围")):
-        value = f.get(key)
-        if value not in (None, "") and str(value) not in allowed:
-            parsed.problem(line(key), f"未知的{what}“{value}”，可选：{'、'.join(allowed)}")
-    for area in _values(f.get("areas") or []):
-        if str(area) not in tax.area_names:
-            parsed.problem(line("areas"), f"未知的支持领域“{area}”，可选：{'、'.join(tax.area_names)}")
-    days = {}
-    for key in DATE_FIELDS:
-        value = f.get(key)
-        if value in (None, ""):
-            continue
-        day = dates.parse(value)
-        if day is None:
-            parsed.problem(line(key), f"日期“{value}”无法解析，请写成 {dates.EXPECTED}")
-        elif reason := dates.implausible(day, end_of_term=key == "effective_until"):
-            parsed.problem(line(key), reason)
-        else:
-            days[key] = day
-    if "effective_from" in days and "effective_until" in days and days["effective_until"] < days["effective_from"]:
-        parsed.problem(line("effective_until"), f"失效日期 {days['effective_until']} 早于生效日期 {days['effective_from']}")
+def _check_front_matter(parsed: ParsedFile, schema: Schema) -> None:
+    for line, message in schema.problems(parsed.fields, parsed.line_of):
+        parsed.problem(line, message)
 
 
 def _check_meta(parsed: ParsedFile) -> None:
@@ -124,7 +78,7 @@ def _check_conditions(parsed: ParsedFile) -> None:
 def _check_clauses(parsed: ParsedFile) -> None:
     coverage = parsed.fields.get("coverage")
     may_skip = coverage in PARTIAL_COVERAGES
-    systems = {c.system for c in parsed.clauses} - {"point"}
+    systems = {c.system for c in parsed.clauses} - {"point", "annex"}
     if len(systems) > 1:
         first_law = next(c for c in parsed.clauses if c.system == "law")
         parsed.problem(first_law.line, "同一文件混用了两种编号体系（一、（一）与 第X条），请只用一种")
@@ -142,6 +96,8 @@ def _check_clauses(parsed: ParsedFile) -> None:
             if not clause.text and not clause.meta.get("partial"):
                 parsed.problem(clause.line, f"要点“{clause.heading}”没有正文")
             continue
+        if clause.system == "annex":
+            continue        # named, not numbered (附件一, 附表); an omitted annex (略) keeps only its title
         key = ("law",) if clause.system == "law" else (clause.parent, clause.level)
         prev = previous.get(key, (0, 0))
         current = (clause.number, clause.sub)
@@ -166,10 +122,10 @@ def _label_of(clause, number_sub: tuple[int, int]) -> str:
     return law_label(number, sub) if clause.system == "law" else policy_label(clause.level, number)
 
 
-def validate(parsed: ParsedFile) -> list[Problem]:
-    """Every problem of one parsed file (parser's and rules')."""
+def validate(parsed: ParsedFile, schema: Schema = FRONT_MATTER) -> list[Problem]:
+    """Every problem of one parsed file (parser's and rules'), its front matter judged by `schema`."""
     if parsed.fields or not parsed.problems:
-        _check_front_matter(parsed)
+        _check_front_matter(parsed, schema)
         _check_meta(parsed)
         _check_conditions(parsed)
         _check_clauses(parsed)

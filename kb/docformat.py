@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from . import dates
 from .model import Clause, Document, Problem
 from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
+from .schema import FRONT_MATTER, listed
 from .taxonomy import SAFE_LOADER, taxonomy
 
 POINT = re.compile(r"^要点[：:]\s*(.+)$")
@@ -301,31 +301,13 @@ def _parse_body(parsed: ParsedFile, body: str) -> None:
     _BodyParser(parsed).run(body)
 
 
-def _list(value) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    return [str(value)]
-
-
 def to_document(parsed: ParsedFile) -> Document:
     """The Document of a file that passed the checker."""
-    f = parsed.fields
-    doc_areas = _list(f.get("areas"))
+    front = FRONT_MATTER.values(parsed.fields)
     by_path = {c.path: c for c in parsed.clauses}
     for clause in parsed.clauses:
-        own = _list(clause.meta.get("areas"))
+        own = listed(clause.meta.get("areas"))
         parent = by_path.get(clause.parent)
-        clause.areas = own or (parent.areas if parent else doc_areas)
+        clause.areas = own or (parent.areas if parent else front["areas"])
         clause.meta = {k: v for k, v in clause.meta.items() if k != "_line"}
-    return Document(
-        id=str(f["id"]), title=str(f["title"]).strip(), type=str(f["type"]), level=str(f["level"]),
-        status=str(f["status"]), coverage=str(f["coverage"]), sources=_list(f.get("sources")),
-        short_title=str(f.get("short_title") or ""), aliases=_list(f.get("aliases")),
-        issuers=_list(f.get("issuers")), doc_no=str(f.get("doc_no") or ""),
-        date=dates.parse(f.get("date")), effective_from=dates.parse(f.get("effective_from")),
-        effective_until=dates.parse(f.get("effective_until")), areas=doc_areas,
-        coverage_note=str(f.get("coverage_note") or ""), summary=str(f.get("summary") or "").strip(),
-        preamble=parsed.preamble, clauses=parsed.clauses, source_path=parsed.path,
-    )
+    return Document(**front, preamble=parsed.preamble, clauses=parsed.clauses, source_path=parsed.path)

@@ -32,6 +32,7 @@ from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, docume
 from .model import Document, Problem
 from .workers import count as worker_count, pool as workers_pool
 from .refs import doc_number_key
+from .schema import FRONT_MATTER
 
 LOCK = ".build.lock"
 SEPARATE_FILES = 5000       # records from which a segment is written as separate files
@@ -115,16 +116,12 @@ def records(doc: Document) -> list[dict]:
 
 
 def catalog_entry(doc: Document, relpath: str, json_name: str) -> dict:
-    return dict(json=json_name,
-        id=doc.id, title=doc.title, short_title=doc.short_title, aliases=doc.aliases, type=doc.type,
-        level=doc.level, status=doc.status, coverage=doc.coverage, coverage_note=doc.coverage_note,
-        issuers=doc.issuers, doc_no=doc.doc_no, doc_no_key=doc_number_key(doc.doc_no),
-        date=doc.date.isoformat() if doc.date else "",
-        effective_from=doc.effective_from.isoformat() if doc.effective_from else "",
-        effective_until=doc.effective_until.isoformat() if doc.effective_until else "",
-        sources=doc.sources, areas=sorted(set(doc.areas).union(*(c.areas for c in doc.clauses))),
-        clauses=len(doc.clauses), file=relpath,
-    )
+    """The front-matter fields the schema puts in the catalog (kb/schema.py), and what lists need besides:
+    the areas of the clauses too, the 文号's key, the file's names."""
+    entry = {f.key: f.to_json(getattr(doc, f.key)) for f in FRONT_MATTER if f.catalog}
+    return dict(entry, json=json_name, doc_no_key=doc_number_key(doc.doc_no),
+                areas=sorted(set(doc.areas).union(*(c.areas for c in doc.clauses))),
+                clauses=len(doc.clauses), file=relpath)
 
 
 # ---------------------------------------------------------------- files and folders

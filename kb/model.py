@@ -1,8 +1,9 @@
 """The document model: what a policy document and its citable units are."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
+
+from .schema import FRONT_MATTER
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,10 @@ class Problem:
 
 @dataclass
 class Clause:
-    """A citable unit: 一、/（一）/1./（1） in policy documents, 第X条 in laws."""
+    """A citable unit: 一、/（一）/1./（1） in policy documents, 第X条 in laws, 附件一 after either."""
     path: str                 # 三/（一）/2 or 第八十二条
     label: str                # as written: 三, （一）, 2, 第八十二条之一
-    system: str               # policy | law
+    system: str               # policy | law | point (要点) | annex
     level: int
     number: int
     sub: int
@@ -38,25 +39,10 @@ class Clause:
         return self.heading or (self.context[-1] if self.context else "")
 
 
-@dataclass
+@dataclass(kw_only=True)
+@FRONT_MATTER.add_fields
 class Document:
-    id: str
-    title: str
-    type: str
-    level: str
-    status: str
-    coverage: str
-    sources: list[str]
-    short_title: str = ""
-    aliases: list[str] = field(default_factory=list)
-    issuers: list[str] = field(default_factory=list)
-    doc_no: str = ""
-    date: dt.date | None = None
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
-    areas: list[str] = field(default_factory=list)
-    coverage_note: str = ""
-    summary: str = ""
+    """A document: one attribute per front-matter field of kb/schema.py, then what its body holds."""
     preamble: str = ""
     clauses: list[Clause] = field(default_factory=list)
     source_path: str = ""
@@ -72,14 +58,15 @@ class Document:
         # shallow (dataclasses.asdict deep-copies every clause: a tenth of a large build's time);
         # the result is only serialised, never changed
         data = dict(vars(self), clauses=[dict(vars(c)) for c in self.clauses])
-        for key in ("date", "effective_from", "effective_until"):
-            data[key] = data[key].isoformat() if data[key] else ""
+        for f in FRONT_MATTER:
+            data[f.key] = f.to_json(data[f.key])
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> "Document":
         data = dict(data)
-        for key in ("date", "effective_from", "effective_until"):
-            data[key] = dt.date.fromisoformat(data[key]) if data.get(key) else None
+        for f in FRONT_MATTER:
+            if f.key in data:
+                data[f.key] = f.from_json(data[f.key])
         data["clauses"] = [Clause(**c) for c in data.get("clauses", [])]
         return cls(**data)

@@ -13,13 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from ..check import PLACEHOLDER, validate
+from ..check import validate
 from ..docformat import ParsedFile, parse_text
-
-# Front matter in the order a writer reads it (kb/check.py knows the fields).
-ORDER = ("id", "title", "short_title", "aliases", "type", "level", "issuers", "doc_no", "date",
-         "effective_from", "effective_until", "status", "coverage", "coverage_note", "areas",
-         "sources", "summary")
+from ..schema import FRONT_MATTER, PLACEHOLDER, TextList
 
 
 @dataclass
@@ -49,16 +45,16 @@ def _value(value) -> str:
 
 def render(draft: Draft) -> str:
     lines = ["---"]
-    for key in ORDER:
-        value = draft.fields.get(key)
+    for f in FRONT_MATTER:         # in the schema's order, the order a writer reads them
+        value = draft.fields.get(f.key)
         if value in (None, "", []):
             continue
-        if key == "sources":
-            lines.append("sources:")
+        if isinstance(f, TextList) and f.one_per_line:
+            lines.append(f"{f.key}:")
             lines.extend(f"  - {_value(v)}" for v in value)
             continue
-        comment = draft.comments.get(key)
-        lines.append(f"{key}: {_value(value)}" + (f"  # {comment}" if comment else ""))
+        comment = draft.comments.get(f.key)
+        lines.append(f"{f.key}: {_value(value)}" + (f"  # {comment}" if comment else ""))
     lines += ["---", "", f"# {draft.fields['title']}", ""]
     body = list(draft.body)
     while body and not body[-1].strip():

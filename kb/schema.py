@@ -1,0 +1,248 @@
+"""The front matter of a policy file, declared once: each field's key, type, whether it is required,
+its vocabulary (a list in kb/taxonomy.yaml) and, in Chinese, its name and what a writer puts there.
+
+Everything that knows the fields reads FRONT_MATTER: the checker's rules (kb/check.py), the
+Document's attributes (kb/model.py) and how a file becomes one (kb/docformat.py), the catalog
+(kb/index.py), the importer's field order (kb/importer/writer.py), `kb new` and the field table of
+policies/README.md (kb/skeleton.py). A new field is one more entry below. The shape follows
+MkDocs's config_options: a field class judges one value and says what it becomes; the schema
+walks them all, so every problem is found and named by its key's line.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Callable, Iterator
+
+from . import dates
+from .taxonomy import taxonomy
+
+PLACEHOLDER = "待填写"   # what the importer and `kb new` write where a person must fill in a value
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
+
+
+def listed(value) -> list[str]:
+    """A list as writers write one: [a, b], or a single value on its own."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _missing(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+class Field:
+    """One front-matter key. `problems` judges a value as written (never a missing one), `value`
+    is what the Document holds (also for a missing one), `to_json` what the catalog and the
+    stored document files hold."""
+    kind = ""              # what the README table calls the type
+    annotation: object = str
+
+    def __init__(self, key: str, label: str, help: str, *, required: bool = False, vocabulary: str = "",
+                 example=None, catalog: bool = True):
+        self.key = key
+        self.label = label              # its Chinese name, in messages: 未知的发文层级“县”
+        self.help = help
+        self.required = required
+        self.vocabulary = vocabulary    # the name of its list in kb/taxonomy.yaml (an attribute of Taxonomy)
+        self.example = example          # what `kb new` shows, commented out, for an optional field
+        # in the index's catalog, which lists, filters and facets read without opening a document file
+        self.catalog = catalog
+
+    def choices(self) -> tuple[str, ...]:
+        return tuple(getattr(taxonomy(), self.vocabulary)) if self.vocabulary else ()
+
+    def vocabulary_text(self) -> str:
+        """The allowed values, with what each means where the taxonomy says (收录范围)."""
+        values = getattr(taxonomy(), self.vocabulary) if self.vocabulary else ()
+        if isinstance(values, dict):
+            return "；".join(f"{name}＝{meaning}" for name, meaning in values.items())
+        return "、".join(values)
+
+    def _unknown(self, value) -> Iterator[str]:
+        allowed = self.choices()
+        if allowed and str(value) not in allowed:
+            yield f"未知的{self.label}“{value}”，可选：{'、'.join(allowed)}"
+
+    def problems(self, value) -> Iterator[str]:
+        raise NotImplementedError
+
+    def problems_with(self, values: dict, schema: "Schema") -> Iterator[str]:
+        """Problems with this field's value beside the others' (`values`: the fields without problems)."""
+        return iter(())
+
+    def value(self, value):
+        raise NotImplementedError
+
+    def default(self):
+        return self.value(None)
+
+    def to_json(self, value):
+        return value
+
+    def from_json(self, value):
+        return value
+
+
+class Text(Field):
+    kind = "文字"
+
+    def __init__(self, *args, pattern: re.Pattern | None = None, pattern_rule: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pattern = pattern
+        self.pattern_rule = pattern_rule    # the message when the pattern fails, {value} the value
+
+    def problems(self, value) -> Iterator[str]:
+        if not isinstance(value, (str, int)):
+            yield f"字段“{self.key}”应为一段文字"
+        elif isinstance(value, str) and PLACEHOLDER in value:
+            yield f"字段“{self.key}”尚未填写（导入时未能识别，请按原文补全）"
+        if isinstance(value, str) and self.pattern and not self.pattern.match(value):
+            yield self.pattern_rule.format(value=value)
+        yield from self._unknown(value)
+
+    def value(self, value) -> str:
+        return "" if value is None or value == "" else str(value).strip()
+
+
+class TextList(Field):
+    kind = "列表"
+    annotation = list[str]
+
+    def __init__(self, *args, one_per_line: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.one_per_line = one_per_line     # the importer writes it one item a line (long URLs)
+
+    def problems(self, value) -> Iterator[str]:
+        if not isinstance(value, (str, list)):
+            yield f"字段“{self.key}”应为列表，例如 [值1, 值2]"
+            return
+        for item in value if isinstance(value, list) else [value]:
+            yield from self._unknown(item)
+
+    def value(self, value) -> list[str]:
+        return listed(value)
+
+
+class Date(Field):
+    kind = "日期"
+    annotation = dt.date | None
+
+    def __init__(self, *args, end_of_term: bool = False, not_before: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.end_of_term = end_of_term      # may lie years ahead: policies set terms (有效期至2027年12月31日)
+        self.not_before = not_before        # the key of a date this one cannot precede
+
+    def problems(self, value) -> Iterator[str]:
+        day = dates.parse(value)
+        if day is None:
+            yield f"日期“{value}”无法解析，请写成 {dates.EXPECTED}"
+        elif reason := dates.implausible(day, end_of_term=self.end_of_term):
+            yield reason
+
+    def problems_with(self, values: dict, schema: "Schema") -> Iterator[str]:
+        earliest = values.get(self.not_before)
+        if earliest and values[self.key] < earliest:
+            yield f"{self.label} {values[self.key]} 早于{schema[self.not_before].label} {earliest}"
+
+    def value(self, value) -> dt.date | None:
+        return None if value is None or value == "" else dates.parse(value)
+
+    def to_json(self, value) -> str:
+        return value.isoformat() if value else ""
+
+    def from_json(self, value) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+
+class Schema:
+    """The fields in the order a writer reads them (the importer writes them so, `kb new` lists them so)."""
+
+    def __init__(self, *fields: Field):
+        self.fields = fields
+        self._by_key = {f.key: f for f in fields}
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def __getitem__(self, key: str) -> Field:
+        return self._by_key[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._by_key
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._by_key)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.required)
+
+    def problems(self, written: dict, line_of: Callable[[str], int]) -> Iterator[tuple[int, str]]:
+        """Every problem of a front matter as (line, message); line_of(key) is the line of a key
+        (1 for a key that is not there)."""
+        for key in written:
+            if key not in self:
+                yield line_of(key), f"未知字段“{key}”（可用字段见 policies/README.md）"
+        values = {}
+        for f in self.fields:
+            value = written.get(f.key)
+            if _missing(value):
+                if f.required:
+                    yield line_of(f.key), f"缺少必填字段“{f.key}”"
+                continue
+            found = [(line_of(f.key), message) for message in f.problems(value)]
+            yield from found
+            if not found:
+                values[f.key] = f.value(value)
+        for f in self.fields:
+            if f.key in values:
+                yield from ((line_of(f.key), message) for message in f.problems_with(values, self))
+
+    def values(self, written: dict) -> dict:
+        """What a Document holds for a front matter that has no problems."""
+        return {f.key: f.value(written.get(f.key)) for f in self.fields}
+
+    def add_fields(self, cls):
+        """One attribute per field on a class about to become a dataclass (kw_only: required fields
+        have no default), before its own."""
+        for f in self.fields:
+            if not f.required:
+                default = f.default()
+                setattr(cls, f.key, dataclasses.field(default_factory=list) if isinstance(default, list)
+                        else dataclasses.field(default=default))
+        cls.__annotations__ = {**{f.key: f.annotation for f in self.fields}, **cls.__dict__.get("__annotations__", {})}
+        return cls
+
+
+_ID_RULE = "id“{value}”只能由小写字母、数字和连字符组成（用于网址和引用）"
+
+FRONT_MATTER = Schema(
+    Text("id", "标识", "用于网址和引用，只用小写字母、数字、连字符，如 gan-fa-2020-5；发布后不要再改",
+         required=True, pattern=ID_PATTERN, pattern_rule=_ID_RULE),
+    Text("title", "标题", "文件全称，照原文，不带书名号", required=True),
+    Text("short_title", "简称", "如 13条、48条；搜索“13条第五条”即靠它找到文件", example="13条"),
+    TextList("aliases", "别名", "其他常用名称", example=["55条", "若干意见"]),
+    Text("type", "文档类型", "文件的种类", required=True, vocabulary="doc_types"),
+    Text("level", "发文层级", "发文机关的层级", required=True, vocabulary="levels"),
+    TextList("issuers", "发文机关", "照原文；不能确认时不写", example=["嘉峪关市人民政府办公室"]),
+    Text("doc_no", "文号", "照原文，如 甘发〔2020〕5号、财政部 税务总局公告2020年第8号；没有文号时不写",
+         example="嘉政办发〔2020〕12号"),
+    Date("date", "成文日期", "成文或发布日期"),
+    Date("effective_from", "生效日期", "“自印发之日起施行”即成文日期"),
+    Date("effective_until", "失效日期", "“有效期至……”；不能早于生效日期", end_of_term=True,
+         not_before="effective_from"),
+    Text("status", "效力状态", "文件现在的效力", required=True, vocabulary="statuses"),
+    Text("coverage", "收录范围", "本文件收录了官方文本的多少", required=True, vocabulary="coverages"),
+    Text("coverage_note", "收录说明", "说明缺了什么、从哪里来，网站会显示给读者", example="……"),
+    TextList("areas", "支持领域", "整个文件涉及的支持领域；条款没写领域时沿用它", vocabulary="area_names"),
+    TextList("sources", "来源", "来源网址或原文件路径，如 [http://www.jyg.gov.cn/…]", required=True,
+             one_per_line=True),
+    # shown on the document's own page only: the catalog, which every search loads, does without it
+    Text("summary", "概述", "用自己的话写的一两句概述", example="……", catalog=False),
+)
