@@ -1,8 +1,9 @@
 """The official citation style: 《标题》（文号）第三条第（二）项, and clause permalinks.
 
 For 一、（一）1.（1） documents 一、 is cited as 条, （一） as 项, 1. as 目 and （1） as 点;
-law clauses are cited by their own label (第八十二条之一); an unnumbered point (要点：…), whose
-official number we do not know, is cited by its document. An expired document says so.
+law clauses are cited by their own label (第八十二条之一), and so are annexes (附件一, 附表二, 附);
+an unnumbered point (要点：…), whose official number we do not know, is cited by its document.
+An expired document says so.
 """
 from __future__ import annotations
 
@@ -19,12 +20,12 @@ _LEVEL_OF = [
 
 
 def clause_part(path: str) -> str:
-    """三/（一）/2 → 第三条第（一）项第2目; 第八十二条 → 第八十二条."""
+    """三/（一）/2 → 第三条第（一）项第2目; 第八十二条 → 第八十二条; 附件一 → 附件一."""
     out = []
     if path.startswith(POINT_PREFIX):
         return ""     # an unnumbered point is cited by its document
     for label in path.split("/") if path else []:
-        if label.startswith("第"):
+        if label.startswith(("第", "附")):
             out.append(label)
             continue
         unit = next((u for pattern, u in _LEVEL_OF if pattern.match(label)), "")

@@ -16,11 +16,14 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .model import Clause, Document, Problem
-from .numbering import STRUCTURE, parse_law_clause, parse_policy_label
+from .numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
 from .schema import FRONT_MATTER, listed
 from .taxonomy import SAFE_LOADER, taxonomy
 
 POINT = re.compile(r"^要点[：:]\s*(.+)$")
+# 附件一：标题, 附件1, 附表二, 附录, 附：标题 — an annex heading (a bare 附 needs its colon: "附 则" is a chapter)
+ANNEX = re.compile(r"^(?:(附[件表录])[ \u3000]*([〇一二三四五六七八九十]{1,3}|\d{1,2})?(?:[ \u3000]*[：:]|[ \u3000]|$)"
+                   r"|(附)[ \u3000]*[：:])[ \u3000]*(.*)$")
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # the longest law in LawRefBook is 0.3 MB; a file past this is a mistake (a pasted dump, a wrong file)
@@ -158,6 +161,7 @@ class _BodyParser:
         self.text: dict[int, list[str]] = {}          # id(clause) → lines
         self.blank_before = True
         self.law_document = False
+        self.in_annex = False
 
     def context(self) -> list[str]:
         return [h for _, h in self.structure]
@@ -199,6 +203,17 @@ class _BodyParser:
         self.open_unit(Clause(path=f"要点{number}", label="", system="point", level=1, number=number,
                               sub=0, heading=heading.strip(), text="", line=lineno, context=self.context()))
 
+    def annex(self, lineno: int, found: re.Match) -> None:
+        """An annex (附件一, 附表, 附：): a unit of its own after the text; all that follows it up to the
+        next annex is its text, its numbered items and tables included."""
+        kind, number = found.group(1) or found.group(3), found.group(2) or ""
+        self.in_annex = True
+        self.structure.clear()
+        self.stack.clear()
+        self.open_unit(Clause(path=kind + number, label=kind + number, system="annex", level=1,
+                              number=cn_to_int(number) or 0, sub=0,
+                              heading=found.group(4).strip(), text="", line=lineno))
+
     def structure_heading(self, kind: str, text: str) -> None:
         order = "编章节"
         if kind:
@@ -236,11 +251,14 @@ class _BodyParser:
 
     def run(self, body: str) -> None:
         lines = body.split("\n")
+        text_end = next((k for k, line in enumerate(lines) if line.startswith("#") and annex_heading(line)),
+                        len(lines))
         # In a law (a law type whose clauses are 第X条 paragraphs) a heading such as "一、总则" groups
         # clauses: it is a section heading, not a policy unit. Elsewhere the mixture is an error.
+        # An annexed text's 第X条 (a notice that annexes a regulation) says nothing of the document's own.
         self.law_document = str(self.parsed.fields.get("type")) in taxonomy().law_types and any(
             parse_law_clause(line) and (k == 0 or not lines[k - 1].strip())
-            for k, line in enumerate(lines) if line.startswith("第"))
+            for k, line in enumerate(lines[:text_end]) if line.startswith("第"))
         i, base = 0, self.parsed.body_line
         while i < len(lines):
             line, lineno = lines[i], base + i
@@ -259,7 +277,12 @@ class _BodyParser:
                 continue
             heading = HEADING.match(line)
             stripped = line.strip()
-            if heading:
+            annex = annex_heading(line) if heading else None
+            if annex:
+                self.annex(lineno, annex)
+            elif self.in_annex:
+                self.add_text(line.rstrip())
+            elif heading:
                 self.heading(lineno, heading.group(2).strip(), len(heading.group(1)))
             elif not stripped:
                 if self.current or self.preamble:
@@ -295,6 +318,12 @@ class _BodyParser:
             self.parsed.first_heading = (lineno, text)
         else:
             self.structure_heading("", text)
+
+
+def annex_heading(line: str) -> re.Match | None:
+    """The annex a Markdown line opens (## 附件一：标题), or None."""
+    heading = HEADING.match(line)
+    return ANNEX.match(heading.group(2).strip()) if heading else None
 
 
 def _parse_body(parsed: ParsedFile, body: str) -> None:

@@ -1,9 +1,10 @@
 """LawRefBook Markdown (../shared/corpus/README.md): `# 标题`, dated event lines, `<!-- INFO END -->`,
-then 编/章/节 headings and 第X条 paragraphs (notices: `## 一、` headings).
+then 编/章/节 headings and 第X条 paragraphs (notices: `## 一、` headings), and annexes (附件一, 附表).
 
 The body is already close to the project's format; what changes is the front matter (from the
 header, the folder and the file name) and the few lines the project's parser would read
-differently from the source (HTML comments, decimal section numbers such as 5.1).
+differently from the source (HTML comments, decimal section numbers such as 5.1, annexes opened
+by a plain line, which become annex headings).
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import re
 from pathlib import Path
 
 from .. import dates
-from ..docformat import HEADING
-from ..numbering import parse_law_clause, parse_policy_label
+from ..docformat import ANNEX, HEADING, annex_heading
+from ..numbering import cn_to_int, parse_law_clause, parse_policy_label
+from ..taxonomy import taxonomy
 from . import structure
 from .ids import document_id
 from .writer import Draft
@@ -22,6 +24,7 @@ INFO_END = "<!-- INFO END -->"
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 VERSION_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 SITE_PAGE_KEYS = ("draft", "bookHidden", "bookCollapseSection")
+ANNEX_LIST = re.compile(r"^[\d一二三四五六七八九十]+[.．、]")
 
 # LawRefBook's folders (the NPC's categories of law, then the other kinds) → taxonomy types.
 FOLDER_TYPES = {
@@ -67,11 +70,13 @@ def _events(lines: list[str]) -> list[tuple[dt.date | None, str]]:
     return events
 
 
-def source_labels(lines: list[str]) -> list[str]:
+def source_labels(lines: list[str], law_type: bool = True) -> list[str]:
     """The clauses of a LawRefBook body as its README defines them: 第X条 paragraphs and labelled
-    headings (一、（一）1.（1）, not decimal section numbers such as 5.1)."""
+    headings (一、（一）1.（1）, not decimal section numbers such as 5.1), then its annexes. In a law
+    (law_type) whose clauses are 第X条, headings numbered 一、 are its parts, not clauses."""
+    annexes = annex_lines(lines)
     labels, blank_before = [], True
-    for line in lines:
+    for line in lines[:min(annexes, default=len(lines))]:
         stripped = line.strip()
         heading = HEADING.match(line)
         if heading:
@@ -83,7 +88,41 @@ def source_labels(lines: list[str]) -> list[str]:
             if law:
                 labels.append(law.label)
         blank_before = not stripped or bool(heading)
-    return labels
+    if law_type and any(parse_law_clause(label) for label in labels):
+        labels = [label for label in labels if parse_law_clause(label)]
+    return labels + list(annexes.values())
+
+
+def _annex_follows(opened: list[tuple[str, int]], kind: str, number: int) -> bool:
+    """Whether an annex numbered so can come next: 附件 or 附件一 first, then 附件二 after 附件一."""
+    if opened and opened[-1][0] == kind:
+        return opened[-1][1] > 0 and number == opened[-1][1] + 1
+    return number <= 1 and kind not in {k for k, _ in opened}
+
+
+def annex_lines(lines: list[str]) -> dict[int, str]:
+    """Where the annexes of a LawRefBook body start: line index → label (附件一, 附表, 附). Not every
+    附件 line opens one: the list of annexes at the end of the text (附件：1.……), a line the annex
+    repeats (附件：标题 just above 附件), a 附件 line inside an annexed form, all stay text."""
+    candidates: dict[int, re.Match] = {}
+    blank_before = True
+    for k, line in enumerate(lines):
+        stripped = line.strip()
+        heading = HEADING.match(line)
+        found = ANNEX.match(heading.group(2).strip() if heading else stripped) \
+            if heading or (stripped and blank_before) else None
+        if found and not (not found.group(2) and ANNEX_LIST.match(found.group(4))):
+            candidates[k] = found
+        blank_before = not stripped or bool(heading)
+    opened: list[tuple[str, int]] = []
+    starts = {}
+    for k, found in candidates.items():
+        following = next((j for j in range(k + 1, len(lines)) if lines[j].strip()), None)
+        kind, number = found.group(1) or found.group(3), found.group(2) or ""
+        if following not in candidates and _annex_follows(opened, kind, cn_to_int(number) or 0):
+            opened.append((kind, cn_to_int(number) or 0))
+            starts[k] = kind + number
+    return starts
 
 
 def heading_label(text: str) -> str | None:
@@ -98,9 +137,14 @@ def heading_label(text: str) -> str | None:
 
 def _body(lines: list[str]) -> list[str]:
     out = []
-    for line in lines:
+    annexes = annex_lines(lines)
+    for k, line in enumerate(lines):
         heading = HEADING.match(line)
-        if heading and not heading_label(heading.group(2)) and parse_policy_label(heading.group(2)):
+        if k in annexes:
+            line = "## " + (heading.group(2) if heading else line).strip()
+        elif heading and annex_heading(line):
+            line = heading.group(2)         # an annex named, not opened (see annex_lines): text
+        elif heading and not heading_label(heading.group(2)) and parse_policy_label(heading.group(2)):
             # 5.1 is a section number, not unit 5: escape the dot (Markdown shows 5.1 unchanged)
             line = re.sub(r"^(#+\s+\d{1,3})\.", r"\1\\.", line)
         out.append(line.rstrip())
@@ -158,14 +202,15 @@ def convert(path: Path, source: str, versions: dict[str, list[dt.date]] | None =
         name = VERSION_DATE.sub("", path.stem).strip()
         summary = title if title != name else ""
         title = name
-    labels = source_labels(body_lines)
-    if len({parse_law_clause(l) is None for l in labels}) > 1:
-        raise structure.Unconvertible("原文以“一、”等编号作分部分标题、以“第X条”作条款，两种编号体系在本库格式中"
-                                      "不能并存于一个文件")
+    doc_type = folder_type(path) or structure.guess_type(title) or structure.PLACEHOLDER
+    labels = source_labels(body_lines, doc_type in taxonomy().law_types)
+    text_labels = labels[:len(labels) - len(annex_lines(body_lines))]
+    if len({parse_law_clause(l) is None for l in text_labels}) > 1:
+        raise structure.Unconvertible(f"原文以“一、”等编号作分部分标题、以“第X条”作条款，只有法律法规类文件"
+                                      f"（{'、'.join(taxonomy().law_types)}）可以这样分部分，本文件的类型是{doc_type}")
     if not labels and not any(l.strip() for l in body_lines):
         raise structure.Unconvertible("只有标题和日期，没有正文")
 
-    doc_type = folder_type(path) or structure.guess_type(title) or structure.PLACEHOLDER
     version = _version_date(path)
     dated = [d for d, _ in events if d]
     enacted = [d for d, t in events if d and "施行" not in t] or dated
@@ -230,6 +275,8 @@ def numbering_gaps(clauses) -> list[str]:
     """Where the source's own numbering jumps (a label lost in LawRefBook's text), as 第十二条→第十四条."""
     gaps, previous = [], {}
     for c in clauses:
+        if c.system == "annex":
+            continue
         key = ("law",) if c.system == "law" else (c.parent, c.level)
         before = previous.get(key)
         if not c.sub and c.number != (before.number if before else 0) + 1:
