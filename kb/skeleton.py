@@ -5,8 +5,8 @@ Both list the fields, their meaning and allowed values (from taxonomy.yaml) as t
 them, so neither drifts from what it accepts. What a writer must fill in the skeleton is
 PLACEHOLDER, which the checker names until it is gone.
 
-`python -m kb.skeleton` rewrites the table in policies/README.md (tests/test_schema.py fails
-while the committed one is not current).
+`python -m kb.skeleton [README]` rewrites the table in policies/README.md (tests/test_schema.py
+fails while the committed one is not current).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import dates
+from . import dates, oserrors
 from .schema import FRONT_MATTER, PLACEHOLDER, Date, Field, Schema, TextList
 
 README = Path(__file__).resolve().parent.parent / "policies" / "README.md"
@@ -99,27 +99,30 @@ def field_table(schema: Schema = FRONT_MATTER) -> str:
 def readme_with_table(text: str, schema: Schema = FRONT_MATTER) -> str:
     """The README text with the table between its markers replaced by the current one."""
     if TABLE_START not in text or TABLE_END not in text:
-        raise ValueError(f"policies/README.md 中缺少字段表的标记：{TABLE_START} 与 {TABLE_END}")
+        raise ValueError(f"缺少字段表的标记：{TABLE_START} 与 {TABLE_END}")
     head, rest = text.split(TABLE_START, 1)
     _, tail = rest.split(TABLE_END, 1)
     return f"{head}{TABLE_START}\n\n{field_table(schema)}\n\n{TABLE_END}{tail}"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the field table of policies/README.md (or of the README named)."""
+    args = sys.argv[1:] if argv is None else argv
+    readme = Path(args[0]) if args else README
     try:
-        text = README.read_text(encoding="utf-8")
+        text = readme.read_text(encoding="utf-8")
         updated = readme_with_table(text)
+        if updated == text:
+            print(f"{readme} 的字段表已是最新")
+            return 0
+        readme.write_text(updated, encoding="utf-8")
     except OSError as exc:
-        print(f"错误：无法读取 {README}：{exc.strerror}", file=sys.stderr)
+        print(f"错误：{readme}：{oserrors.reason(exc)}", file=sys.stderr)
         return 1
     except ValueError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(f"错误：{readme}：{exc}", file=sys.stderr)
         return 1
-    if updated == text:
-        print(f"{README} 的字段表已是最新")
-    else:
-        README.write_text(updated, encoding="utf-8")
-        print(f"已更新 {README} 的字段表")
+    print(f"已更新 {readme} 的字段表")
     return 0
 
 

@@ -166,3 +166,21 @@ def test_many_files_checked_in_worker_processes_report_as_one_process_does(tmp_p
     assert [(Path(p.path).name, p.line, p.message) for p in together[1]] == [
         ("copy-007.md", level_line, "未知的发文层级“宇宙”，可选：国家、省、市、部门")]
     assert [d.id for d in together[0]] == [d.id for d in alone[0]] and len(together[0]) == n - 1
+
+
+def test_each_front_matter_rule_names_its_line(tmp_path):
+    extra = "short_title: [一, 二]\naliases: {甲: 1}\ndoc_no: 待填写\ncolour: 红\neffective_until: 2020-03-01\n"
+    f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra)
+    assert problems_of(f) == [
+        ("a.md", 10, "字段“short_title”应为一段文字"),
+        ("a.md", 11, "字段“aliases”应为列表，例如 [值1, 值2]"),
+        ("a.md", 12, "字段“doc_no”尚未填写（导入时未能识别，请按原文补全）"),
+        ("a.md", 13, "未知字段“colour”（可用字段见 policies/README.md）"),
+    ]
+
+
+def test_a_required_field_left_empty_is_named_at_its_line_and_one_not_written_at_the_first(tmp_path):
+    f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n")
+    f.write_text(f.read_text(encoding="utf-8").replace("title: 测试文件", "title: ''").replace(
+        "sources: [http://example.org]\n", ""), encoding="utf-8")
+    assert problems_of(f) == [("a.md", 1, "缺少必填字段“sources”"), ("a.md", 3, "缺少必填字段“title”")]

@@ -81,3 +81,16 @@ def test_a_date_yaml_already_made_is_taken_as_its_day(tmp_path):
     doc, problems = load(_dated(tmp_path, "date: !!timestamp 2020-03-15\n"
                                           "effective_until: !!timestamp 2030-12-31 08:00:00\n"))
     assert problems == [] and (doc.date, doc.effective_until) == (dt.date(2020, 3, 15), dt.date(2030, 12, 31))
+
+
+
+def test_front_matter_values_become_the_documents_by_their_declared_type(tmp_path):
+    f = tmp_path / "typed.md"
+    f.write_text("---\nid: typed\ntitle: '  某通知 '\nshort_title: 13\naliases: 若干措施\ntype: 通知\nlevel: 市\n"
+                 "issuers: [甲局, 乙局]\nstatus: 已失效\ncoverage: 官方全文\nsources: [x]\n---\n\n## 一、甲\n\n正文。\n",
+                 encoding="utf-8")
+    doc, problems = load(f)
+    assert problems == []
+    assert (doc.title, doc.short_title, doc.aliases, doc.issuers) == ("某通知", "13", ["若干措施"], ["甲局", "乙局"])
+    assert (doc.doc_no, doc.areas, doc.date, doc.summary) == ("", [], None, "")
+    assert doc.clause("一").areas == []
