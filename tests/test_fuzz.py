@@ -19,11 +19,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html as lxml_html
 
 from kb.check import check_paths
-from kb.query import vocabulary
+from kb.query import MAX_QUERY, vocabulary
 from kb.search import MAX_LIMIT, MAX_PAGE, Hit, SearchError, SearchResult, search
 from kb.taxonomy import taxonomy
 from tests.conftest import POLICIES, ROOT
 from web import create_app
+from web.params import MAX_Q
 
 EXAMPLES = int(os.environ.get("KB_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
@@ -52,8 +53,10 @@ FILTER_VALUES = {"area": AREA_VALUES, "level": list(TAX.levels), "status": list(
 words = st.one_of(st.sampled_from(VOCABULARY), st.sampled_from(PAYLOADS), st.text(max_size=12))
 short_queries = st.one_of(st.lists(words, max_size=8).map(" ".join), st.lists(words, max_size=8).map("".join),
                           st.text(max_size=60))
-# past the 200 characters searched (kb.query.MAX_QUERY); one in 40, as each costs seconds to search
-queries = st.integers(0, 39).flatmap(lambda n: st.text(min_size=190, max_size=600) if n == 0 else short_queries)
+# about the characters searched (kb.query.MAX_QUERY) up to past what the site takes (web.params.MAX_Q);
+# one in 40, as each costs seconds to search
+queries = st.integers(0, 39).flatmap(
+    lambda n: st.text(min_size=MAX_QUERY - 10, max_size=MAX_Q + 10) if n == 0 else short_queries)
 numbers = st.one_of(st.integers(-3, MAX_LIMIT + 3), st.integers(MAX_PAGE - 2, MAX_PAGE + 2),
                     st.integers(-10**20, 10**20))
 raw_numbers = st.one_of(numbers.map(str), st.sampled_from(["", " 7 ", "１０", "1e3", "0x10", "10.0", "1_0", "-0", "∞"]),
@@ -131,6 +134,9 @@ def test_api_search_is_json_with_documented_keys(client, library, params):
     assert response.mimetype == "application/json"
     assert response.headers["Content-Length"] == str(len(response.get_data()))
     data = json.loads(response.get_data(as_text=True))
+    if len(params["q"]) > MAX_Q:
+        assert response.status_code == 414 and set(data) == {"error", "status"} and CJK.search(data["error"])
+        return
     if response.status_code == 400:
         assert set(data) == {"error", "status"} and CJK.search(data["error"])
         assert not _expected_valid(params)
@@ -158,12 +164,19 @@ def _complete_page(response) -> lxml_html.HtmlElement:
 @given(params=search_params)
 def test_results_page_is_complete_or_a_helpful_error(client, params):
     response = client.get("/search", query_string=_pairs(params))
-    assert response.status_code in (200, 302, 400, 404), response.status_code
+    if len(params["q"]) > MAX_Q:
+        assert response.status_code == 414
+    elif not params["q"].strip():
+        # nothing to search: the search form (or an area's page), unless a parameter cannot be read at all
+        assert response.status_code in (200, 302, 400), response.status_code
+    else:
+        # a search: the same parameters the API refuses, and only those
+        assert response.status_code in ((200, 302, 404) if _expected_valid(params) else (400,)), response.status_code
     if response.status_code == 302:
         assert response.headers["Location"].startswith("/")
         return
     tree = _complete_page(response)
-    if response.status_code == 400:
+    if response.status_code in (400, 414):
         assert CJK.search(" ".join(tree.xpath("//p[@class='message']//text()")))
 
 

@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from kb.index import build
 from kb.library import Library
 from web import create_app
+from web.errors import DEFAULT_MESSAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_ID = "cs-swzj-2020-8"
@@ -98,7 +99,9 @@ def test_unexpected_error_is_a_chinese_500_without_traceback(policies_index, mon
         assert response.status_code == 500 and response.mimetype == kind
         body = response.get_data(as_text=True)
         assert "Traceback" not in body and "secret internal detail" not in body
-        assert "服务器出错了" in body or "意外错误" in body
+    page = app.test_client().get("/")
+    assert "服务器出错了" in page.get_data(as_text=True) and _message(page) == DEFAULT_MESSAGES[500]
+    assert app.test_client().get("/api/search?q=税").get_json() == {"error": DEFAULT_MESSAGES[500], "status": 500}
 
 
 def _message(response) -> str:
