@@ -32,8 +32,10 @@ PICKED = ["民法典/合同编.md", "部门规章/人力资源社会保障部/�
 
 def _sample(corpus: Path) -> list[Path]:
     files = sorted(corpus.rglob("*.md"))
-    return files[::97] + [corpus / p for p in PICKED if (corpus / p).exists()] + \
-        sorted((corpus / "案例").rglob("*.md"))[1:3]
+    picked = [corpus / p for p in PICKED]
+    # the corpus fixture skips when there is no corpus; one without these files is a broken corpus
+    assert [p for p in picked if not p.is_file()] == []
+    return files[::97] + picked + sorted((corpus / "案例").rglob("*.md"))[1:3]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +52,11 @@ def test_every_sampled_file_is_imported_or_reported(imported):
         assert o.status in ("written", "skipped", "failed")
         if o.status != "written":
             assert o.reason, o.source
-    assert sum(o.status == "written" for o in outcomes) >= 0.9 * len(files)
+    # the sample's only files that are not laws are LawRefBook's folder pages
+    site_pages = [str(f) for f in files if f.name == "_index.md"]
+    assert site_pages and [o.source for o in outcomes if o.status != "written"] == site_pages
+    assert {(o.status, o.reason) for o in outcomes if o.status != "written"} == {
+        ("failed", "LawRefBook 的站点页面（文件夹说明或格式模板），不是法规文件")}
 
 
 def _source_text(source: str) -> str:

@@ -4,6 +4,7 @@ from collections import Counter
 import unicodedata
 from pathlib import Path
 
+import jieba
 import pytest
 
 from kb import segment
@@ -13,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def reference_jieba():
-    jieba = pytest.importorskip("jieba")
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     for word, freq in segment.dictionary_words():
