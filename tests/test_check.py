@@ -45,29 +45,26 @@ def test_unknown_area_enterprise_and_level_with_lines(tmp_path):
     body = "## 一、措施\n\n```meta\nareas: [税收优惠]\nenterprise: [超大型]\n```\n\n正文。\n"
     f = write(tmp_path, "a.md", body, extra="")
     f.write_text(f.read_text(encoding="utf-8").replace("level: 市", "level: 县"), encoding="utf-8")
-    found = problems_of(f)
-    assert ("a.md", 5, "未知的发文层级“县”，可选：国家、省、市、部门") in found
     meta_line = 14
-    assert any(line == meta_line and "未知的支持领域“税收优惠”" in m for _, line, m in found)
-    assert any(line == meta_line and "未知的企业类型“超大型”" in m for _, line, m in found)
+    assert [(name, line, m.split("，可选")[0]) for name, line, m in problems_of(f)] == [
+        ("a.md", 5, "未知的发文层级“县”"), ("a.md", meta_line, "条款 一：未知的企业类型“超大型”"),
+        ("a.md", meta_line, "条款 一：未知的支持领域“税收优惠”")]
 
 
 def test_duplicate_ids_across_files(tmp_path):
     a = write(tmp_path, "a.md", "## 一、措施\n\n正文。\n", id="same-id")
     b = write(tmp_path, "b.md", "## 一、措施\n\n正文。\n", id="same-id")
-    found = problems_of(a, b)
-    assert [(n, line) for n, line, _ in found] == [("a.md", 2), ("b.md", 2)]
-    assert all("重复" in m for *_, m in found)
+    assert problems_of(a, b) == [("a.md", 2, f"id“same-id”与 {b} 重复，id 必须唯一"),
+                                 ("b.md", 2, f"id“same-id”与 {a} 重复，id 必须唯一")]
 
 
 def test_duplicate_backwards_and_skipped_numbers(tmp_path):
     body = ("## 一、甲\n\n正文。\n\n## 二、乙\n\n正文。\n\n## 二、丙\n\n正文。\n\n"
             "## 五、丁\n\n正文。\n\n## 三、戊\n\n正文。\n")
     f = write(tmp_path, "a.md", body)
-    found = [(line, m) for _, line, m in problems_of(f)]
-    assert any(line == 20 and "条款编号“二”重复" in m for line, m in found)
-    assert any(line == 24 and "跳号" in m for line, m in found)
-    assert any(line == 28 and "倒退" in m for line, m in found)
+    assert [(line, m.split("（只收录部分条款时")[0]) for _, line, m in problems_of(f)] == [
+        (20, "条款编号“二”重复（第 16 行已出现）"), (20, "编号倒退或重复：“二”出现在“二”之后"),
+        (24, "编号跳号：“二”之后应为“三”，却是“五”"), (28, "编号倒退或重复：“三”出现在“五”之后")]
 
 
 def test_skips_allowed_when_coverage_is_partial(tmp_path):
@@ -78,16 +75,15 @@ def test_skips_allowed_when_coverage_is_partial(tmp_path):
 def test_law_numbering_is_continuous_across_chapters(tmp_path):
     body = "## 第一章 总则\n\n第一条 甲。\n\n## 第二章 分则\n\n第三条 乙。\n"
     f = write(tmp_path, "a.md", body, extra="")
-    found = problems_of(f)
-    assert [(line, "跳号" in m) for _, line, m in found] == [(18, True)]
+    assert problems_of(f) == [("a.md", 18, "编号跳号：“第一条”之后应为“第二条”，却是“第三条”"
+                                           "（只收录部分条款时，请把 coverage 写为“部分条款”）")]
 
 
 def test_dates_that_do_not_parse_and_until_before_from(tmp_path):
     extra = "date: 2020-02-30\neffective_from: 2020-03-01\neffective_until: 2020-01-31\n"
     f = write(tmp_path, "a.md", "## 一、甲\n\n正文。\n", extra=extra)
-    found = {(line, m.split("，")[0]) for _, line, m in problems_of(f)}
-    assert (10, "日期“2020-02-30”无法解析") in found
-    assert any(line == 12 and "早于生效日期" in m for line, m in found)
+    assert problems_of(f) == [("a.md", 10, "日期“2020-02-30”无法解析，请写成 YYYY-MM-DD，例如 2020-03-15"),
+                              ("a.md", 12, "失效日期 2020-01-31 早于生效日期 2020-03-01")]
 
 
 @pytest.mark.parametrize("value, message", [
@@ -108,9 +104,10 @@ def test_cli_names_path_and_line_of_each_implausible_date(tmp_path):
              for name, value in (("packed", "20200315"), ("far", "3030-03-15"), ("early", "1900-01-01"))]
     run = subprocess.run([sys.executable, "-m", "kb", "check", *map(str, files)], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    lines = run.stderr.splitlines()
-    for f, message in zip(files, ("日期“20200315”无法解析", "日期 3030-03-15 晚于", "日期 1900-01-01 早于")):
-        assert any(l.startswith(f"{f}:10: {message}") for l in lines), (f, lines)
+    *lines, summary = run.stderr.splitlines()
+    assert summary == "发现 3 个问题。" and len(lines) == len(files)
+    for line, f, message in zip(lines, files, ("日期“20200315”无法解析", "日期 3030-03-15 晚于", "日期 1900-01-01 早于")):
+        assert line.startswith(f"{f}:10: {message}"), (f, lines)
 
 
 def test_empty_clause(tmp_path):
@@ -129,9 +126,10 @@ def test_many_problems_in_one_file_are_all_reported(tmp_path):
     f = tmp_path / "a.md"
     f.write_text("---\nid: Bad_ID\ntitle: 测试\ntype: 通知书\nlevel: 县\nstatus: 有效\ncoverage: 全部\n"
                  "areas: [其他]\n---\n\n## 一、甲\n", encoding="utf-8")
-    lines = sorted(line for _, line, _ in problems_of(f))
-    assert lines[:6] == [1, 2, 4, 5, 6, 7]          # sources missing, id, type, level, status, coverage
-    assert 8 in lines and 11 in lines                # unknown area, empty clause
+    assert [(line, m.split("，可选")[0]) for _, line, m in problems_of(f)] == [
+        (1, "缺少必填字段“sources”"), (2, "id“Bad_ID”只能由小写字母、数字和连字符组成（用于网址和引用）"),
+        (4, "未知的文档类型“通知书”"), (5, "未知的发文层级“县”"), (6, "未知的效力状态“有效”"),
+        (7, "未知的收录范围“全部”"), (8, "未知的支持领域“其他”"), (11, "条款“一”没有正文")]
 
 
 def test_cli_exit_codes_and_format(tmp_path):
