@@ -20,6 +20,8 @@ from .records import Records
 
 B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
 TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
+SUBWORD_BOOST = 0.3          # a record holding only the longest word inside a typed word (加班 of 加班费)
+SUBWORD_COVER = 0.5          # and the share of the concept it covers
 TAG_BOOST = 1.0              # a record tagged with what a word names scores as the word once in its text
 DOC_FIELDS = ("level", "status", "coverage", "type")      # a document's, filtered on as given
 
@@ -170,6 +172,16 @@ class Engine:
             mask |= tagged
         return mask, score
 
+    def part(self, concept: Concept, mask: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Records holding not the concept but the longest word inside the typed word (加班 of 加班费,
+        离职 of 离职证明), and their score: such a record answers part of what was asked."""
+        sub = concept.subword()
+        if not sub:
+            return None, None
+        m, s = self._all_of([sub], FIELDS)
+        m &= ~mask
+        return m, np.where(m, s * np.float32(SUBWORD_BOOST), 0)
+
     def match(self, parsed: ParsedQuery, allowed: np.ndarray, refine=None) -> Scored | None:
         """Records holding any of the query's concepts, with their score and cover (optional
         concepts add to the score only). refine(concept, mask, score) narrows a quoted phrase's
@@ -193,6 +205,11 @@ class Engine:
                 weights.append(weight)
                 mask |= m
                 score += s if factor == 1.0 else s * np.float32(factor)
+                pm, ps = self.part(c, m)
+                if pm is not None:
+                    cover[pm] += np.float32(weight * SUBWORD_COVER)
+                    mask |= pm
+                    score += ps
             else:
                 score += OPTIONAL_BOOST * s
         cover /= np.float32(sum(weights))

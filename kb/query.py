@@ -101,6 +101,16 @@ class Concept:
     def words(self) -> list[str]:
         return [self.word, *self.alternatives, *self.weak]
 
+    def subword(self) -> str:
+        """The longest dictionary word of two characters or more inside the typed word, when the typed
+        word is made of several (加班 of 加班费): "" for a phrase, a tag word or a word of one piece."""
+        if self.phrase or self.tags or " " in self.word:
+            return ""
+        tiles = [t for t in segment.pieces(self.word) if len(t) > 1]
+        if len(segment.pieces(self.word)) < 2 or not tiles:
+            return ""
+        return max(tiles, key=len)
+
     def forms(self) -> list[tuple[list[str], float]]:
         """The index tokens of each form with its weight: a phrase's words as typed, each word or
         synonym segmented."""

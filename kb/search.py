@@ -20,7 +20,7 @@ import numpy as np
 from . import query as kbquery
 from . import snippet, thesaurus
 from .citation import cite, url
-from .engine import Scored
+from .engine import SUBWORD_COVER, Scored
 from .library import Build, Library
 from .limits import DEFAULT, Limits
 from .segment import normalise
@@ -392,7 +392,9 @@ def _fit(build: Build, parsed: kbquery.ParsedQuery, weights: dict[str, float], d
     found = {c.word: c.found_in(where) or (c.tags is not None and bool(set(c.tags[1]) & set(tags[c.tags[0]])))
              for c in required}
     total = sum(weights.get(c.word, 1.0) for c in required) or 1.0
-    fit = (sum(weights.get(w, 1.0) for w, form in found.items() if form) / total) ** 2
+    held = sum(weights.get(c.word, 1.0) * (1.0 if found[c.word] else SUBWORD_COVER if (sub := c.subword()) and sub in where else 0.0)
+               for c in required)
+    fit = (held / total) ** 2
     lead = normalise(f["heading"]) + text.split("。", 1)[0]
     stated = [c for c in required if isinstance(found[c.word], str) and found[c.word] and c.found_in(lead)]
     fit *= 1 + LEAD_BONUS * sum(weights.get(c.word, 1.0) for c in stated) / total
