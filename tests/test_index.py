@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 
 import kb.workers
 from kb import faults
+from kb.check import check_paths
 from kb.index import BuildError, build, build_lock, current_build
 from kb.layout import IndexUnavailable
 from kb.library import Library
@@ -89,7 +90,11 @@ def test_invalid_document_fails_and_old_index_keeps_serving(source, tmp_path):
     (source / "broken.md").write_text("---\nid: broken\ntitle: 坏文件\n---\n\n## 一、甲\n", encoding="utf-8")
     with pytest.raises(BuildError) as err:
         build(source, root, progress=False)
-    assert any(p.path.endswith("broken.md") and p.line == 1 and "缺少必填字段" in p.message for p in err.value.problems)
+    # the build refuses with what kb check says of the folder: the broken file's missing fields, then its empty clause
+    assert [str(p) for p in err.value.problems] == [str(p) for p in check_paths([source])[1]]
+    assert [(Path(p.path).name, p.line, p.message) for p in err.value.problems] == \
+        [("broken.md", 1, f"缺少必填字段“{field}”") for field in ("coverage", "level", "sources", "status", "type")] \
+        + [("broken.md", 6, "条款“一”没有正文")]
     assert current_build(root) == serving and uids(root, "银行贷款") == before
 
     cli = subprocess.run([sys.executable, "build_index.py", "--policies", str(source), "--index", str(root)],
