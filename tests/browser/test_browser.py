@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kb.citation import cite
+from web.pages import DEFAULT_LIMIT
 
 DOC_ID = "cs-swzj-2020-8"
 PHONE = {"width": 375, "height": 740}
@@ -37,6 +38,7 @@ def test_search_facet_clause_copy_and_back(page, artifacts, library):
     expect(page).to_have_url(re.compile(r"area="))
     expect(page.locator(".active-filters .chip")).to_contain_text("疫情防控保障")
     expect(page.locator("p.total")).to_contain_text(f"共 {expected} 条")
+    expect(page.locator("ol.hits > li")).to_have_count(min(expected, DEFAULT_LIMIT))
     for hit in page.locator("ol.hits > li").all():
         expect(hit.locator(".tag", has_text="疫情防控保障")).to_have_count(1)
     page.screenshot(path=artifacts / "results-area.png", full_page=True)
