@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from . import dates
 from .taxonomy import taxonomy
@@ -43,12 +43,14 @@ class Field:
     annotation: object = str
 
     def __init__(self, key: str, label: str, help: str, *, required: bool = False, vocabulary: str = "",
-                 example=None, catalog: bool = True):
+                 pattern: re.Pattern | None = None, pattern_rule: str = "", example=None, catalog: bool = True):
         self.key = key
         self.label = label              # its Chinese name, in messages: 未知的发文层级“县”
         self.help = help
         self.required = required
         self.vocabulary = vocabulary    # the name of its list in kb/taxonomy.yaml (an attribute of Taxonomy)
+        self.pattern = pattern          # what a value (each item of a list) must match …
+        self.pattern_rule = pattern_rule    # … and the message when it does not, {value} the value
         self.example = example          # what `kb new` shows, commented out, for an optional field
         # in the index's catalog, which lists, filters and facets read without opening a document file
         self.catalog = catalog
@@ -63,7 +65,10 @@ class Field:
             return "；".join(f"{name}＝{meaning}" for name, meaning in values.items())
         return "、".join(values)
 
-    def _unknown(self, value) -> Iterator[str]:
+    def _item_problems(self, value) -> Iterator[str]:
+        """What the pattern and the vocabulary say of one value (of one item of a list)."""
+        if isinstance(value, str) and self.pattern and not self.pattern.match(value):
+            yield self.pattern_rule.format(value=value)
         allowed = self.choices()
         if allowed and str(value) not in allowed:
             yield f"未知的{self.label}“{value}”，可选：{'、'.join(allowed)}"
@@ -91,19 +96,12 @@ class Field:
 class Text(Field):
     kind = "文字"
 
-    def __init__(self, *args, pattern: re.Pattern | None = None, pattern_rule: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pattern = pattern
-        self.pattern_rule = pattern_rule    # the message when the pattern fails, {value} the value
-
     def problems(self, value) -> Iterator[str]:
         if not isinstance(value, (str, int)):
             yield f"字段“{self.key}”应为一段文字"
         elif isinstance(value, str) and PLACEHOLDER in value:
             yield f"字段“{self.key}”尚未填写（导入时未能识别，请按原文补全）"
-        if isinstance(value, str) and self.pattern and not self.pattern.match(value):
-            yield self.pattern_rule.format(value=value)
-        yield from self._unknown(value)
+        yield from self._item_problems(value)
 
     def value(self, value) -> str:
         return "" if value is None or value == "" else str(value).strip()
@@ -122,7 +120,7 @@ class TextList(Field):
             yield f"字段“{self.key}”应为列表，例如 [值1, 值2]"
             return
         for item in value if isinstance(value, list) else [value]:
-            yield from self._unknown(item)
+            yield from self._item_problems(item)
 
     def value(self, value) -> list[str]:
         return listed(value)

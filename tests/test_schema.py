@@ -11,7 +11,7 @@ from kb.docformat import parse_text
 from kb.importer.writer import Draft, render
 from kb.index import catalog_entry
 from kb.model import Document
-from kb.schema import FRONT_MATTER, Date, Schema, TextList
+from kb.schema import FRONT_MATTER, ID_PATTERN, Date, Schema, TextList
 from kb.skeleton import README, TABLE_END, TABLE_START, field_table, readme_with_table, skeleton
 from kb.taxonomy import taxonomy
 
@@ -54,6 +54,13 @@ def test_a_required_field_declared_on_a_copy_is_asked_for():
     assert problems("", required) == [(1, "缺少必填字段“published”")]
     assert problems("published: ''\n", required) == [(10, "缺少必填字段“published”")]
 
+
+def test_a_list_field_declared_with_a_pattern_judges_each_item():
+    see_also = Schema(*FRONT_MATTER, TextList("see_also", "参见", "相关文件的 id", pattern=ID_PATTERN,
+                                              pattern_rule="参见的“{value}”不是文件的 id（小写字母、数字和连字符）"))
+    assert problems("see_also: [gan-fa-2020-5, cs-swzj-2020-8]\n", see_also) == []
+    assert problems("see_also: [gan-fa-2020-5, 甘发〔2020〕5号]\n", see_also) == [
+        (10, "参见的“甘发〔2020〕5号”不是文件的 id（小写字母、数字和连字符）")]
 
 def test_a_field_declared_on_a_copy_is_in_the_readme_table_and_the_skeleton():
     row = f"| `sectors` | 行业 | 否 | 列表（词表） | 整个文件涉及的行业；取值：{'、'.join(taxonomy().sectors)} |"
