@@ -206,7 +206,7 @@ class _BodyParser:
     def annex(self, lineno: int, found: re.Match) -> None:
         """An annex (附件一, 附表, 附：): a unit of its own after the text; all that follows it up to the
         next annex is its text, its numbered items and tables included."""
-        kind, number = found.group(1) or found.group(3), found.group(2) or ""
+        kind, number = annex_name(found)
         self.in_annex = True
         self.structure.clear()
         self.stack.clear()
@@ -318,6 +318,11 @@ class _BodyParser:
             self.parsed.first_heading = (lineno, text)
         else:
             self.structure_heading("", text)
+
+
+def annex_name(found: re.Match) -> tuple[str, str]:
+    """(附件, 一) of an ANNEX match: the label is the two together, as written."""
+    return found.group(1) or found.group(3), found.group(2) or ""
 
 
 def annex_heading(line: str) -> re.Match | None:

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 
 from kb.check import check_paths, PLACEHOLDER
+from kb.citation import cite
 from kb.cli import main as kb
 from kb.docformat import parse_file
 from kb.importer import import_sources
@@ -21,6 +24,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 NOTICE = FIXTURES / "caishui-2020-8.txt"
 NOTICE_GB = FIXTURES / "caishui-2020-8-gb18030.txt"
 LAW = FIXTURES / "lawrefbook" / "刑法" / "刑法（节选）(2020-12-26).md"
+RULES = FIXTURES / "lawrefbook" / "司法解释" / "示例法院关于审理示例案件的规定(2021-06-01).md"
 
 
 def _one(outcomes):
@@ -171,6 +175,41 @@ def test_lawrefbook_file_round_trips(tmp_path):
     assert drunk.context == ["第二编 分则", "第二章 危害公共安全罪"]
 
 
+def test_lawrefbook_parts_and_annexes_round_trip(tmp_path):
+    o = _one(import_sources([str(RULES)], tmp_path))
+    docs, problems = check_paths([o.path])
+    assert not problems
+    doc = docs[0]
+    labels = ["第一条", "第二条", "第三条", "第四条", "附件一", "附件二"]
+    assert [c.label for c in doc.clauses] == source_labels(RULES.read_text(encoding="utf-8").split("\n")) == labels
+    assert [c.context for c in doc.clauses[:4]] == [["一、受理"], ["一、受理"], ["二、审理"], ["附 则"]]
+    assert doc.clauses[3].text.endswith("附件：1.示例文书格式\n\n2.示例费用表")    # the list stays in the text
+    form, fees = doc.clause("附件一"), doc.clause("附件二")
+    assert (form.system, form.heading, form.context) == ("annex", "示例文书格式", [])
+    assert "第一条 文书样式中的条文不是本规定的条文。" in form.text
+    assert fees.heading == "" and fees.text.endswith("| 项目 | 金额（元） |\n|---|---|\n| 受理费 | 50 |")
+    assert cite(doc.title, doc.doc_no, doc.status, "附件一") == "《示例法院关于审理示例案件若干问题的规定》附件一"
+
+
+def test_annexes_in_the_format(tmp_path):
+    path = tmp_path / "notice.md"
+    path.write_text(
+        "---\nid: annex-notice\ntitle: 示例通知\ntype: 通知\nlevel: 市\nstatus: 现行有效\ncoverage: 官方全文\n"
+        "sources: [示例]\n---\n\n## 一、总体要求\n\n示例正文。\n\n## 附 则\n\n附则不是附件。\n\n"
+        "## 附件1：示例表\n\n```meta\nareas: [援企稳岗]\n```\n\n一、表中第一项。\n\n## 二、表中的标题\n\n"
+        "## 附件2\n\n## 附：说明\n\n说明文字。\n", encoding="utf-8")
+    docs, problems = check_paths([path])
+    assert not problems
+    doc = docs[0]
+    assert [(c.path, c.system, c.heading) for c in doc.clauses] == [
+        ("一", "policy", "总体要求"), ("附件1", "annex", "示例表"), ("附件2", "annex", ""), ("附", "annex", "说明")]
+    first = doc.clause("附件1")
+    assert first.text == "一、表中第一项。\n\n## 二、表中的标题" and first.areas == ["援企稳岗"]
+    assert doc.clause("一").text == "示例正文。"         # 附 则 is a heading of the text, not an annex
+    path.write_text(path.read_text(encoding="utf-8").replace("## 附件2", "## 附件1"), encoding="utf-8")
+    assert [p.message for p in check_paths([path])[1]] == ["条款编号“附件1”重复（第 19 行已出现）"]
+
+
 @pytest.mark.parametrize("name, data, reason", [
     ("空白.txt", b"   \n\n", "空"),
     ("乱码.txt", bytes(range(256)) * 8, "二进制"),
@@ -246,3 +285,126 @@ def test_writer_workflow_import_fill_build_and_the_running_library_sees_it(tmp_p
     assert summary.added == [path.stem] and not summary.full
     hit = search(library, "示例措施房租").hits[0]
     assert hit.doc_id == path.stem and hit.citation.startswith("《示例市人民政府办公室关于印发示例措施的通知》（示政办发〔2020〕12号）第一条")
+
+
+# ---------------------------------------------------------------- Word documents as offices write them
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+POLICY_LEVELS = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."), ("decimal", "（%4）")]
+
+
+def _list(document, levels, restart: int | None = None) -> int:
+    """A numbering definition (Word's automatic list) added to the document, or a new instance of an
+    existing one restarting at 1 (Word's 重新开始编号); its numId."""
+    numbering = document.part.numbering_part.element
+    nums = numbering.findall(qn("w:num"))
+    num_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
+    if restart is None:
+        abstracts = numbering.findall(qn("w:abstractNum"))
+        abstract_id = max(int(a.get(qn("w:abstractNumId"))) for a in abstracts) + 1
+        lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                       f'<w:lvlText w:val="{text}"/><w:suff w:val="{"nothing" if text.endswith("、") else "space"}"/></w:lvl>'
+                       for i, (fmt, text) in enumerate(levels))
+        abstracts[-1].addnext(parse_xml(f'<w:abstractNum {W} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>'))
+        override = ""
+    else:
+        abstract_id = next(n for n in nums if n.get(qn("w:numId")) == str(restart)).find(qn("w:abstractNumId")).get(qn("w:val"))
+        override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+    numbering.append(parse_xml(f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>'))
+    return num_id
+
+
+def _numbered(document, text: str, num_id: int, level: int = 0):
+    paragraph = document.add_paragraph(text)
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+    return paragraph
+
+
+def _table(document, rows):
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    return table
+
+
+def _office_notice(path: Path) -> Path:
+    """A joint notice as an office writes it in Word: every unit numbered by a list, a table in the
+    text, the list of annexes, the two offices' signature and the date, then two annexes."""
+    d = docx.Document()
+    units = _list(d, POLICY_LEVELS)
+    for text in ("示例市财政局 示例市税务局关于减免示例房租的通知", "示财发〔2020〕7号", "各县区财政局、税务局："):
+        d.add_paragraph(text)
+    _numbered(d, "减免房租", units)
+    _numbered(d, "免收国有房屋租金", units, 1)
+    _numbered(d, "对承租国有经营用房的企业免收三个月房租。", units, 2)
+    _numbered(d, "减免期间自2020年2月起计算。", units, 3)
+    _numbered(d, "减免标准如下表。", units, 1)
+    _table(d, [["房屋类型", "减免月数"], ["商铺", "3"], ["办公用房", "2|3"]])
+    _numbered(d, "附则", units)
+    d.add_paragraph("本通知自二〇二〇年三月十五日起施行。")
+    d.add_paragraph("附件：1.示例房租减免申请表")
+    d.add_paragraph("2.示例减免企业名单")
+    for text in ("示例市财政局", "示例市税务局", "二〇二〇年三月十五日", "附件1", "示例房租减免申请表"):
+        d.add_paragraph(text)
+    _table(d, [["企业名称", "统一社会信用代码"], ["", ""]])
+    annex_items = _list(d, POLICY_LEVELS, restart=units)
+    d.add_paragraph("附件2")
+    _numbered(d, "第一批企业名单", annex_items)
+    _numbered(d, "第二批企业名单", annex_items)
+    d.save(path)
+    return path
+
+
+def test_word_automatic_numbering_tables_signature_and_annexes(tmp_path):
+    o = _one(import_sources([str(_office_notice(tmp_path / "通知.docx"))], tmp_path / "out"))
+    assert o.status == "written", o.reason
+    f = _front(o.path)
+    assert f["title"] == "示例市财政局 示例市税务局关于减免示例房租的通知" and f["doc_no"] == "示财发〔2020〕7号"
+    assert f["issuers"] == ["示例市财政局", "示例市税务局"]
+    assert (f["date"], f["effective_from"]) == ("2020-03-15", "2020-03-15")
+    parsed = parse_file(o.path)
+    assert [c.path for c in parsed.clauses] == ["一", "一/（一）", "一/（一）/1", "一/（一）/1/（1）", "一/（二）", "二",
+                                               "附件1", "附件2"]
+    assert parsed.clauses[1].heading == "免收国有房屋租金"
+    standard = parsed.clauses[4]
+    assert standard.text == "减免标准如下表。\n\n| 房屋类型 | 减免月数 |\n|---|---|\n| 商铺 | 3 |\n| 办公用房 | 2\\|3 |"
+    last = parsed.clauses[5]
+    assert last.text == "本通知自二〇二〇年三月十五日起施行。\n\n附件：1.示例房租减免申请表\n2.示例减免企业名单"
+    form, names = parsed.clauses[6], parsed.clauses[7]
+    assert form.system == names.system == "annex" and form.heading == ""
+    assert form.text == "示例房租减免申请表\n\n| 企业名称 | 统一社会信用代码 |\n|---|---|\n| | |"
+    # the annex restarts the list: its items are numbered 一、二、 again, and are its text, not units
+    assert names.text == "一、第一批企业名单\n\n二、第二批企业名单"
+    assert o.unknown == ["status"]
+    o.path.write_text(o.path.read_text(encoding="utf-8").replace(f"status: {PLACEHOLDER}", "status: 现行有效"),
+                      encoding="utf-8")
+    docs, problems = check_paths([o.path])
+    assert not problems and docs[0].clause("附件2").system == "annex"
+
+
+def test_word_numbered_articles_and_the_list_styles_of_the_default_template(tmp_path):
+    d = docx.Document()
+    articles = _list(d, [("chineseCounting", "第%1条")])
+    d.add_paragraph("示例市企业服务办法")
+    d.add_paragraph("第一章 总则")
+    _numbered(d, "为了服务企业，制定本办法。", articles)
+    _numbered(d, "本办法适用于本市。", articles)
+    d.add_paragraph("第二章 附则")
+    _numbered(d, "本办法自2021年3月1日起施行。", articles)
+    o = _one(import_sources([str(d.save(tmp_path / "办法.docx") or tmp_path / "办法.docx")], tmp_path / "out"))
+    parsed = parse_file(o.path)
+    assert [(c.label, c.text, c.context) for c in parsed.clauses] == [
+        ("第一条", "为了服务企业，制定本办法。", ["第一章 总则"]), ("第二条", "本办法适用于本市。", ["第一章 总则"]),
+        ("第三条", "本办法自2021年3月1日起施行。", ["第二章 附则"])]
+
+    d = docx.Document()
+    d.add_paragraph("示例市人民政府关于示例措施的通知")
+    for text in ("第一项措施。", "", "第二项措施。"):
+        d.add_paragraph(text, style="List Number")      # an empty numbered paragraph still takes a number
+    d.save(tmp_path / "措施.docx")
+    o = _one(import_sources([str(tmp_path / "措施.docx")], tmp_path / "out2"))
+    assert [(c.path, c.text) for c in parse_file(o.path).clauses] == [("1", "第一项措施。"), ("3", "第二项措施。")]
+    assert any("“1”之后应为“2”" in p.message for p in o.problems)     # as Word shows it: 2. on an empty line

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from .. import dates
-from ..docformat import ANNEX, HEADING, annex_heading
-from ..numbering import cn_to_int, parse_law_clause, parse_policy_label
+from ..docformat import HEADING, annex_heading
+from ..numbering import parse_law_clause, parse_policy_label
 from ..taxonomy import taxonomy
 from . import structure
 from .ids import document_id
@@ -24,7 +24,6 @@ INFO_END = "<!-- INFO END -->"
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 VERSION_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 SITE_PAGE_KEYS = ("draft", "bookHidden", "bookCollapseSection")
-ANNEX_LIST = re.compile(r"^[\d一二三四五六七八九十]+[.．、]")
 
 # LawRefBook's folders (the NPC's categories of law, then the other kinds) → taxonomy types.
 FOLDER_TYPES = {
@@ -93,36 +92,18 @@ def source_labels(lines: list[str], law_type: bool = True) -> list[str]:
     return labels + list(annexes.values())
 
 
-def _annex_follows(opened: list[tuple[str, int]], kind: str, number: int) -> bool:
-    """Whether an annex numbered so can come next: 附件 or 附件一 first, then 附件二 after 附件一."""
-    if opened and opened[-1][0] == kind:
-        return opened[-1][1] > 0 and number == opened[-1][1] + 1
-    return number <= 1 and kind not in {k for k, _ in opened}
-
-
 def annex_lines(lines: list[str]) -> dict[int, str]:
-    """Where the annexes of a LawRefBook body start: line index → label (附件一, 附表, 附). Not every
-    附件 line opens one: the list of annexes at the end of the text (附件：1.……), a line the annex
-    repeats (附件：标题 just above 附件), a 附件 line inside an annexed form, all stay text."""
-    candidates: dict[int, re.Match] = {}
-    blank_before = True
+    """Where the annexes of a LawRefBook body start: line index → label (附件一, 附表, 附), by the
+    rules of structure.annex_starts over its paragraphs (a law has no signature block)."""
+    starts, texts, blank_before = [], [], True
     for k, line in enumerate(lines):
         stripped = line.strip()
         heading = HEADING.match(line)
-        found = ANNEX.match(heading.group(2).strip() if heading else stripped) \
-            if heading or (stripped and blank_before) else None
-        if found and not (not found.group(2) and ANNEX_LIST.match(found.group(4))):
-            candidates[k] = found
+        if heading or (stripped and blank_before):
+            starts.append(k)
+            texts.append(heading.group(2).strip() if heading else stripped)
         blank_before = not stripped or bool(heading)
-    opened: list[tuple[str, int]] = []
-    starts = {}
-    for k, found in candidates.items():
-        following = next((j for j in range(k + 1, len(lines)) if lines[j].strip()), None)
-        kind, number = found.group(1) or found.group(3), found.group(2) or ""
-        if following not in candidates and _annex_follows(opened, kind, cn_to_int(number) or 0):
-            opened.append((kind, cn_to_int(number) or 0))
-            starts[k] = kind + number
-    return starts
+    return {starts[i]: label for i, label in structure.annex_starts(texts, [True] * len(texts)).items()}
 
 
 def heading_label(text: str) -> str | None:

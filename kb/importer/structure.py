@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .. import dates
 from ..check import PLACEHOLDER
-from ..numbering import STRUCTURE, parse_law_clause, parse_policy_label
+from ..docformat import ANNEX, annex_name
+from ..numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
 from ..refs import DOC_NO, NOTICE_NO
 from .ids import document_id
 from .writer import Draft
@@ -26,6 +27,8 @@ TITLE_END = re.compile(r"(通知|意见|办法|方案|措施|规定|条例|决�
 ISSUER_END = re.compile(r"(人民政府|办公室|办公厅|委员会|局|厅|部|署|院|银行|中心|总局|政府|党委|小组|指挥部)$")
 CONGRESS = re.compile(r"([\u4e00-\u9fff]*?)第[一二三四五六七八九十\d]+届(全国)?人民代表大会(常务委员会|常委会)?")
 OTHER_BODIES = ("国务院", "最高人民法院", "最高人民检察院")
+MAX_ISSUERS = 4          # offices signing one joint document, each on its own line
+ANNEX_LIST = re.compile(r"^[\d一二三四五六七八九十]+[.．、]")    # 附件：1.…… 2.……: the list of annexes
 TYPE_WORDS = (("通知", "通知"), ("公告", "公告"), ("通告", "公告"), ("意见", "意见"), ("方案", "方案"),
               ("解释", "司法解释"), ("条例", "规范性文件"), ("办法", "规范性文件"), ("规定", "规范性文件"),
               ("细则", "规范性文件"), ("措施", "规范性文件"), ("纪要", "会议"))
@@ -107,10 +110,67 @@ def _law_structure_level(kind: str, has_bian: bool) -> int:
     return {"编": 2, "章": 3 if has_bian else 2, "节": 4 if has_bian else 3}[kind]
 
 
-def _is_signature(paragraphs: list[str], i: int) -> bool:
-    """An issuer line directly followed by a date line: the signature block of an official text."""
-    return (i + 1 < len(paragraphs) and len(paragraphs[i]) <= 40 and bool(ISSUER_END.search(paragraphs[i]))
-            and bool(DATE_LINE.match(paragraphs[i + 1])))
+def _signature(paragraphs: list[str], i: int) -> int:
+    """How many paragraphs from i are a signature block: the issuers' lines (one for each office
+    of a joint document) directly followed by the date line; 0 when none starts at i."""
+    k = i
+    while k < len(paragraphs) and k - i < MAX_ISSUERS and len(paragraphs[k]) <= 40 and ISSUER_END.search(paragraphs[k]):
+        k += 1
+    return k - i + 1 if k > i and k < len(paragraphs) and DATE_LINE.match(paragraphs[k]) else 0
+
+
+def annex_follows(opened: list[tuple[str, int]], kind: str, number: int) -> bool:
+    """Whether an annex numbered so can come next: 附件 or 附件一 first, then 附件二 after 附件一."""
+    if opened and opened[-1][0] == kind:
+        return opened[-1][1] > 0 and number == opened[-1][1] + 1
+    return number <= 1 and kind not in {k for k, _ in opened}
+
+
+def annex_starts(paras: list[str], signed: list[bool]) -> dict[int, str]:
+    """Where the annexes start: paragraph index → label (附件一, 附件1, 附表, 附). Not every annex line
+    opens one: the list of annexes in the text (附件：1.……), the line an annex repeats just above it,
+    an annexed form's own 附件 line stay text. Before the signature (signed[i] false) only a bare
+    附件1 line opens an annex: 附件：标题 there is the text's note of its annex."""
+    starts: dict[int, str] = {}
+    opened: list[tuple[str, int]] = []
+    for i, p in enumerate(paras):
+        found = ANNEX.match(p)
+        if not found or not (signed[i] or not found.group(4)) or (not found.group(2) and ANNEX_LIST.match(found.group(4))):
+            continue
+        if i + 1 < len(paras) and (again := ANNEX.match(paras[i + 1])) and annex_name(again)[0] == annex_name(found)[0]:
+            continue
+        kind, number = annex_name(found)
+        if annex_follows(opened, kind, cn_to_int(number) or 0):
+            opened.append((kind, cn_to_int(number) or 0))
+            starts[i] = kind + number
+    return starts
+
+
+def _join_annex_list(paras: list[str]) -> list[str]:
+    """附件：1.…… with 2.…… 3.…… on the lines below: one paragraph, the text's list of its annexes
+    (the items are not units of the text)."""
+    out: list[str] = []
+    expected = 0
+    for p in paras:
+        item = ANNEX_LIST.match(p)
+        if expected and item and cn_to_int(item.group(0)[:-1]) == expected:
+            out[-1] += "\n" + p
+            expected += 1
+            continue
+        found = ANNEX.match(p)
+        first = ANNEX_LIST.match(found.group(4)) if found and not found.group(2) else None
+        expected = (cn_to_int(first.group(0)[:-1]) or 0) + 1 if first else 0
+        out.append(p)
+    return out
+
+
+def _signed(paras: list[str]) -> list[bool]:
+    """For each paragraph, whether a signature block comes before or at it."""
+    out, signed = [], False
+    for i in range(len(paras)):
+        signed = signed or bool(_signature(paras, i))
+        out.append(signed)
+    return out
 
 
 LAW_CLAUSE = re.compile(r"^(第[〇零一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?)\s*(.*)$")
@@ -155,10 +215,14 @@ def _head(paras: list[str], out: Outline) -> int:
 def outline(paragraphs: list[str]) -> Outline:
     """Title, 文号, issuer, dates and clause hierarchy of an official text's paragraphs."""
     paras = [re.sub(r"[ \t\u3000\xa0]+", " ", p).strip() for p in paragraphs]
-    paras = [p for p in paras if p]
+    paras = _join_annex_list([p for p in paras if p])
     if not paras:
         raise Unconvertible("没有可识别的文字")
     out = Outline()
+    starts = annex_starts(paras, _signed(paras))
+    bounds = list(starts) + [len(paras)]
+    annexes = [(starts[a], paras[a:b]) for a, b in zip(bounds, bounds[1:])]
+    paras = paras[:bounds[0]]
     law_mode = any(LAW_CLAUSE.match(p) for p in paras)
     has_bian = any((m := STRUCTURE.match(p)) and m.group(2) == "编" for p in paras)
     first_unit = next((i for i, p in enumerate(paras)
@@ -170,10 +234,10 @@ def outline(paragraphs: list[str]) -> Outline:
     i = start
     while i < len(paras):
         p = paras[i]
-        if _is_signature(paras, i):
-            out.issuers = out.issuers or [p]
-            out.date = out.date or dates.parse(paras[i + 1])
-            i += 2
+        if signature := _signature(paras, i):
+            out.issuers = out.issuers or paras[i:i + signature - 1]
+            out.date = out.date or dates.parse(paras[i + signature - 1])
+            i += signature
             continue
         if DATE_LINE.match(p):       # a date standing alone is the 成文日期, not text
             out.date = out.date or dates.parse(p)
@@ -203,6 +267,10 @@ def outline(paragraphs: list[str]) -> Outline:
             out.labels.append(policy.label)
         else:
             out.body += [p, ""]
+    for label, annex in annexes:
+        # an annex is its title line and its text: its own numbering and tables are not the document's
+        out.body += [f"## {annex[0]}", ""] + [line for p in annex[1:] for line in (p, "")]
+        out.labels.append(label)
     return out
 
 
