@@ -198,22 +198,23 @@ class Engine:
             if refine is not None and c.phrase:
                 m = refine(c, m & allowed, s)
                 s = np.where(m, s, 0)
-            if c in required:
-                factor = self.everyday_factor(c)
-                weight = self.idf(int(np.count_nonzero(m))) * factor
-                cover[m] += np.float32(weight)
-                weights.append(weight)
-                mask |= m
-                score += s if factor == 1.0 else s * np.float32(factor)
-                pm, ps = self.part(c, m)
-                if pm is not None:
-                    cover[pm] += np.float32(weight * SUBWORD_COVER)
-                    mask |= pm
-                    score += ps
-            else:
+            if c not in required:
                 score += OPTIONAL_BOOST * s
+                continue
+            factor = self.everyday_factor(c)
+            weight = self.idf(int(np.count_nonzero(m))) * factor
+            np.add(cover, np.float32(weight), out=cover, where=m)
+            weights.append(weight)
+            mask |= m
+            score += s if factor == 1.0 else s * np.float32(factor)
+            pm, ps = self.part(c, m)
+            if pm is not None:
+                np.add(cover, np.float32(weight * SUBWORD_COVER), out=cover, where=pm)
+                mask |= pm
+                score += ps
         cover /= np.float32(sum(weights))
-        return Scored(mask & allowed, score, np.minimum(cover, 1.0), dict(zip((c.word for c in required), weights)))
+        np.minimum(cover, 1.0, out=cover)
+        return Scored(mask & allowed, score, cover, dict(zip((c.word for c in required), weights)))
 
     # ------------------------------------------------------------ filters and facets
 
