@@ -65,7 +65,7 @@ def _events(lines: list[str]) -> list[tuple[dt.date | None, str]]:
             events.append((dates.parse(m.group(0)) if m else None, line[m.end():].strip() if m else line))
         else:
             date, text = events[-1]
-            events[-1] = (date, text + line)
+            events[-1] = (date, f"{text}\n{line}")     # kept apart: a 文号 never runs across lines
     return events
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import dates
+from .. import dates, docno
 from ..check import PLACEHOLDER
 from ..docformat import ANNEX, annex_name
 from ..numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
@@ -63,11 +63,16 @@ def issuers_in(text: str) -> list[str]:
 
 
 def order_number(text: str) -> str:
-    """国务院令第731号, 某某公告第42号, or a 文号 in any bracket style, as written."""
+    """国务院令第731号, 某某公告第42号, or a 文号 (written the standard's way, kb/docno.py)."""
     for pattern in (ORDER_NO, DOC_NO, NOTICE_NO):
         m = pattern.search(text)
         if m:
-            return m.group(0).strip()
+            # header lines run on without a break (…的通知劳部发〔1994〕489号, 最高人民法院以法发〔1993〕15号,
+            # 2013年12月9日杭州市…公告第14号): the number starts after them
+            number = re.sub(r"^.*[的以]", "", m.group(0).strip())
+            if number.startswith("日") and m.start() and text[m.start() - 1].isdigit():
+                number = number[1:]
+            return docno.standard(number)
     return ""
 
 
@@ -288,6 +293,8 @@ def draft(paragraphs: list[str], source: str) -> Draft:
         comments["status"] = "现行有效、已失效、已修改、尚未生效 之一"
     if not found.doc_no:
         comments["doc_no"] = "原文未找到文号；确无文号时删去此行"
+    elif docno.standard(found.doc_no) != found.doc_no:
+        comments["doc_no"] = f"原文写作“{found.doc_no}”，已按 GB/T 9704-2012 改写"
     if doc_type == PLACEHOLDER:
         comments["type"] = "文档类型，见 kb/taxonomy.yaml 的 doc_types"
     if level == PLACEHOLDER:
@@ -297,7 +304,7 @@ def draft(paragraphs: list[str], source: str) -> Draft:
     fields = {
         "id": document_id(doc_type, found.title or source, found.date, found.doc_no),
         "title": title, "type": doc_type, "level": level, "issuers": found.issuers,
-        "doc_no": found.doc_no or PLACEHOLDER, "date": found.date or PLACEHOLDER,
+        "doc_no": docno.standard(found.doc_no) or PLACEHOLDER, "date": found.date or PLACEHOLDER,
         "effective_from": found.effective_from, "effective_until": found.effective_until,
         "status": status, "coverage": "官方全文", "sources": [source],
     }
