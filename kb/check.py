@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from . import docno, workers
+from . import workers
 from .docformat import ParsedFile, parse_file, to_document
 from .match import condition_problems
 from .model import Document, Problem
@@ -126,7 +126,6 @@ def validate(parsed: ParsedFile, schema: Schema = FRONT_MATTER) -> list[Problem]
     """Every problem of one parsed file (parser's and rules'), its front matter judged by `schema`."""
     if parsed.fields or not parsed.problems:
         _check_front_matter(parsed, schema)
-        docno.check(parsed)
         _check_meta(parsed)
         _check_conditions(parsed)
         _check_clauses(parsed)

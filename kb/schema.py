@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from . import dates
+from . import dates, docno
 from .taxonomy import taxonomy
 
 PLACEHOLDER = "待填写"   # what the importer and `kb new` write where a person must fill in a value
@@ -43,7 +43,8 @@ class Field:
     annotation: object = str
 
     def __init__(self, key: str, label: str, help: str, *, required: bool = False, vocabulary: str = "",
-                 pattern: re.Pattern | None = None, pattern_rule: str = "", example=None, catalog: bool = True):
+                 pattern: re.Pattern | None = None, pattern_rule: str = "",
+                 rule: Callable[[str], Iterable[str]] | None = None, example=None, catalog: bool = True):
         self.key = key
         self.label = label              # its Chinese name, in messages: 未知的发文层级“县”
         self.help = help
@@ -51,6 +52,7 @@ class Field:
         self.vocabulary = vocabulary    # the name of its list in kb/taxonomy.yaml (an attribute of Taxonomy)
         self.pattern = pattern          # what a value (each item of a list) must match …
         self.pattern_rule = pattern_rule    # … and the message when it does not, {value} the value
+        self.rule = rule                # a rule of its own: a value (an item) → what is wrong with it
         self.example = example          # what `kb new` shows, commented out, for an optional field
         # in the index's catalog, which lists, filters and facets read without opening a document file
         self.catalog = catalog
@@ -66,9 +68,11 @@ class Field:
         return "、".join(values)
 
     def _item_problems(self, value) -> Iterator[str]:
-        """What the pattern and the vocabulary say of one value (of one item of a list)."""
+        """What the pattern, the rule and the vocabulary say of one value (of one item of a list)."""
         if isinstance(value, str) and self.pattern and not self.pattern.match(value):
             yield self.pattern_rule.format(value=value)
+        if isinstance(value, str) and self.rule:
+            yield from self.rule(value)
         allowed = self.choices()
         if allowed and str(value) not in allowed:
             yield f"未知的{self.label}“{value}”，可选：{'、'.join(allowed)}"
@@ -229,8 +233,8 @@ FRONT_MATTER = Schema(
     Text("type", "文档类型", "文件的种类", required=True, vocabulary="doc_types"),
     Text("level", "发文层级", "发文机关的层级", required=True, vocabulary="levels"),
     TextList("issuers", "发文机关", "照原文；不能确认时不写", example=["嘉峪关市人民政府办公室"]),
-    Text("doc_no", "文号", "照原文，如 甘发〔2020〕5号、财政部 税务总局公告2020年第8号；没有文号时不写",
-         example="嘉政办发〔2020〕12号"),
+    Text("doc_no", "文号", "如 甘发〔2020〕5号、财政部 税务总局公告2020年第8号，括号、年份和序号按 GB/T 9704-2012 书写；"
+         "没有文号时不写", rule=docno.problems, example="嘉政办发〔2020〕12号"),
     Date("date", "成文日期", "成文或发布日期"),
     Date("effective_from", "生效日期", "“自印发之日起施行”即成文日期"),
     Date("effective_until", "失效日期", "“有效期至……”；不能早于生效日期", end_of_term=True,
