@@ -22,7 +22,10 @@ if TYPE_CHECKING:   # the checker imports this module, and the library imports t
     from .library import Build
 
 APPLICABLE, NOT_APPLICABLE, UNDETERMINED = "applicable", "not_applicable", "undetermined"
-STATUS_LABELS = {APPLICABLE: "可以享受", NOT_APPLICABLE: "不适用", UNDETERMINED: "未能自动判断"}
+# an applicable measure is certain when every condition is met, possible while some are open
+CERTAIN, POSSIBLE = "certain", "possible"
+STATUS_LABELS = {APPLICABLE: "可以享受", NOT_APPLICABLE: "不适用", UNDETERMINED: "未能自动判断",
+                 CERTAIN: "确定可以享受", POSSIBLE: "可能可以享受"}
 MET, FAILED, OPEN = "met", "failed", "open"
 
 LIST_CONDITIONS = ("size", "sector", "region", "exclude_region")
@@ -84,43 +87,80 @@ class Judgement:
     status: str
     reasons: list[str] = field(default_factory=list)
     open_conditions: list[str] = field(default_factory=list)
+    unstated: list[str] = field(default_factory=list)   # profile fields left open that an open condition hinges on
+    open_ended: bool = False                            # judged in force although no end date is published
+    period: str = ""                                    # as people write it (period_text)
+
+    @property
+    def certain(self) -> bool:
+        """Applicable with every condition met: nothing left for the user to confirm."""
+        return self.status == APPLICABLE and not self.open_conditions
+
+
+def written_date(date: dt.date, ref: dt.date | None = None) -> str:
+    """2020年3月15日, or 3月15日 beside a date of the same year (as people write a span)."""
+    day = f"{date.month}月{date.day}日"
+    return day if ref and ref.year == date.year else f"{date.year}年{day}"
 
 
 def _percent(rate: float) -> str:
     return f"{rate * 100:g}%"
 
 
+def _joined(names: list[str], last: str) -> str:
+    """甲、乙和丙 (last="和") or 甲、乙或丙 (last="或")."""
+    return names[0] if len(names) == 1 else f"{'、'.join(names[:-1])}{last}{names[-1]}"
+
+
+def _sizes(sizes: list[str], last: str = "和") -> str:
+    """中型、小型、微型企业和个体工商户: the enterprise sizes as people name them."""
+    firms = [s for s in sizes if s != "个体工商户"]
+    names = ([f"{'、'.join(firms)}企业"] if firms else []) + [s for s in sizes if s == "个体工商户"]
+    return _joined(names, last)
+
+
+def _place(region: str) -> str:
+    """嘉峪关 → 嘉峪关市, 甘肃 → 甘肃省 (a region inside another is a city)."""
+    if region not in REGIONS:
+        return region
+    return region + ("市" if REGIONS[region] else "省")
+
+
+def _places(regions: list[str], last: str = "、") -> str:
+    return _joined([_place(r) for r in regions], last)
+
+
 def _judge_list(key: str, allowed: list[str], profile: Profile) -> tuple[str, str]:
-    shown = "、".join(allowed)
     if key == "size":
         if profile.size is None:
-            return OPEN, f"企业规模须为：{shown}"
+            return OPEN, f"须为{_sizes(allowed, '或')}"
         if profile.size in allowed:
-            return MET, f"企业规模为{profile.size}，在适用范围（{shown}）内"
-        return FAILED, f"只适用于{shown}，本企业为{profile.size}"
+            return MET, f"{_sizes([profile.size])}在适用范围内（{_sizes(allowed)}）"
+        return FAILED, f"只适用于{_sizes(allowed)}，本企业为{_sizes([profile.size])}"
     if key == "sector":
         if not profile.sector:
-            return OPEN, f"所属行业须为：{shown}"
+            return OPEN, f"须属于{_joined(allowed, '或')}行业"
         common = [s for s in profile.sector if s in allowed]
         if common:
-            return MET, f"所属行业{'、'.join(common)}在适用行业（{shown}）内"
-        return FAILED, f"只适用于{shown}行业，本企业为{'、'.join(profile.sector)}"
+            return MET, f"行业为{'、'.join(common)}，在适用行业之列（{'、'.join(allowed)}）"
+        return FAILED, f"只适用于{_joined(allowed, '和')}行业，本企业属于{'、'.join(profile.sector)}"
     if profile.region is None:
-        return OPEN, f"{'须位于' if key == 'region' else '须不位于'}：{shown}"
+        return OPEN, f"须位于{_places(allowed, '或')}" if key == "region" else f"须位于{_places(allowed)}以外"
     here = within(profile.region)
     hit = [r for r in allowed if r in here]
     inside = [r for r in allowed if profile.region in REGIONS.get(r, ())]   # a part of the profile's region
+    vague = f"（您只填了{_place(profile.region)}，请确认）"
     if key == "region":
         if hit:
-            return MET, f"所在地区{profile.region}属于适用地区（{shown}）"
+            return MET, f"位于{_place(profile.region)}，在适用地区（{_places(allowed)}）内"
         if inside:
-            return OPEN, f"须位于{'、'.join(inside)}（已知位于{profile.region}，请确认）"
-        return FAILED, f"只适用于位于{shown}的企业，本企业位于{profile.region}"
+            return OPEN, f"须位于{_places(inside, '或')}{vague}"
+        return FAILED, f"只适用于{_places(allowed, '或')}的企业，本企业位于{_place(profile.region)}"
     if hit:
-        return FAILED, f"不适用于位于{'、'.join(hit)}的企业"
+        return FAILED, f"不适用于{_places(hit)}的企业，本企业位于{_place(profile.region)}"
     if inside:
-        return OPEN, f"须不位于{'、'.join(inside)}（已知位于{profile.region}，请确认）"
-    return MET, f"所在地区{profile.region}不在{shown}，不属于排除范围"
+        return OPEN, f"须位于{_places(inside)}以外{vague}"
+    return MET, f"位于{_place(profile.region)}，不在排除的地区（{_places(allowed)}）"
 
 
 def _judge_bool(key: str, required: bool, profile: Profile) -> tuple[str, str]:
@@ -146,29 +186,48 @@ def _judge_number(key: str, limit, profile: Profile) -> tuple[str, str]:
     return FAILED, f"只适用于{what}不超过{shown}的企业，本企业{what}为{value}"
 
 
+def period_text(start: dt.date | None, end: dt.date | None, issued: dt.date | None) -> str:
+    """A measure's period as people write it: 2020年3月1日至5月31日, 自2020年1月1日起，截止日期未公布."""
+    if start is None and issued is None:
+        return f"至{written_date(end)}止，起始日期未记录" if end else "执行期限本库未记录"
+    since = f"自{written_date(start)}起" if start else f"自{written_date(issued)}发文起"
+    if end is None:
+        return f"{since}，截止日期未公布"
+    if start:
+        return f"{written_date(start)}至{written_date(end, start)}"
+    return f"{since}至{written_date(end, issued)}"
+
+
 def _judge_period(start: dt.date | None, end: dt.date | None, issued: dt.date | None,
                   date: dt.date | None) -> list[tuple[str, str]]:
     """Whether the profile's date falls in the measure's period. Without a recorded start, a measure
-    is taken to run from its document's date (nothing is in force before it is issued)."""
-    span = f"{start or (f'{issued}发布' if issued else '（起始日期未记录）')} 至 {end or '（截止日期未记录）'}"
+    is taken to run from its document's date (nothing is in force before it is issued); without a
+    published end, it runs until it is ended, as any measure does (the result says so once)."""
+    begin = start or issued
+    span = period_text(start, end, issued)
     if date is None:
-        if start is None and end is None and issued is None:
+        if begin is None and end is None:
             return [(OPEN, "执行期限本库未记录，请确认享受时措施仍在执行")]
-        return [(OPEN, f"须在执行期内：{span}（未填日期，请确认）")]
+        return [(OPEN, f"须在执行期内：{span}")]
+    day = written_date(date, begin or end)
+    if begin is None and end is None:
+        return [(OPEN, f"执行期限本库未记录，请确认{day}时措施正在执行")]
     if start and date < start:
-        return [(FAILED, f"措施自{start}起执行，所选日期{date}尚未开始")]
+        return [(FAILED, f"措施自{written_date(start)}起执行，{day}尚未开始")]
     if not start and issued and date < issued:
-        return [(FAILED, f"文件于{issued}发布，所选日期{date}时尚未出台")]
+        return [(FAILED, f"文件{written_date(issued)}才发布，{day}时尚未出台")]
     if end and date > end:
-        return [(FAILED, f"措施已于{end}截止，所选日期{date}已过")]
-    out = []
-    if start or end or issued:
-        out.append((MET, f"{date}在执行期（{span}）内"))
-    if end is None:
-        out.append((OPEN, f"截止日期本库未记录，请确认{date}时措施仍在执行"))
-    elif start is None and issued is None:
-        out.append((OPEN, f"起始日期本库未记录，请确认{date}时措施已经开始执行"))
-    return out
+        return [(FAILED, f"措施已于{written_date(end)}截止，{day}已过")]
+    if begin is None:
+        return [(MET, f"{day}未过截止日期（{written_date(end)}）"),
+                (OPEN, f"起始日期本库未记录，请确认{day}时措施已经开始执行")]
+    return [(MET, f"{day}在执行期内，{span}" if span.startswith("自") else f"{day}在执行期内（{span}）")]
+
+
+# the profile field an open condition hinges on: saying it settles the condition
+_FIELD_OF = {"size": "size", "sector": "sector", "region": "region", "exclude_region": "region",
+             **{key: key for key in BOOL_CONDITIONS},
+             "max_insured_staff": "insured_staff", "max_layoff_rate": "layoff_rate"}
 
 
 def judge(conditions: dict | None, profile: Profile, effective_from: dt.date | None = None,
@@ -176,33 +235,47 @@ def judge(conditions: dict | None, profile: Profile, effective_from: dt.date | N
           issued: dt.date | None = None) -> Judgement:
     """A clause's conditions (None when it has none) against a profile; the document's effective dates
     stand in for the clause's own from/until, and its date (issued) for an unrecorded start."""
-    outcomes: list[tuple[str, str]] = []
+    outcomes: list[tuple[str, str, str | None]] = []   # (met/failed/open, what, profile field left open)
     for key, value in (conditions or {}).items():
         if key in LIST_CONDITIONS:
-            outcomes.append(_judge_list(key, [str(v) for v in _items(value)], profile))
+            kind, text = _judge_list(key, [str(v) for v in _items(value)], profile)
         elif key in BOOL_CONDITIONS:
-            outcomes.append(_judge_bool(key, bool(value), profile))
+            kind, text = _judge_bool(key, bool(value), profile)
         elif key in ("max_insured_staff", "max_layoff_rate"):
-            outcomes.append(_judge_number(key, value, profile))
+            kind, text = _judge_number(key, value, profile)
+        else:
+            continue
+        outcomes.append((kind, text, _FIELD_OF[key] if kind == OPEN else None))
     start = parse_date((conditions or {}).get("from", "")) or effective_from
     end = parse_date((conditions or {}).get("until", "")) or effective_until
-    outcomes.extend(_judge_period(start, end, issued, profile.date))
-    outcomes.extend((OPEN, text) for text in conditions_text or [])
-    failed = [m for kind, m in outcomes if kind == FAILED]
-    open_conditions = [m for kind, m in outcomes if kind == OPEN]
+    # a date settles the period only where one is recorded
+    dated = "date" if profile.date is None and (start or end or issued) else None
+    outcomes.extend((kind, text, dated if kind == OPEN else None)
+                    for kind, text in _judge_period(start, end, issued, profile.date))
+    outcomes.extend((OPEN, text, None) for text in conditions_text or [])
+    span = period_text(start, end, issued)
+    failed = [m for kind, m, _ in outcomes if kind == FAILED]
+    open_conditions = [m for kind, m, _ in outcomes if kind == OPEN]
+    unstated = list(dict.fromkeys(f for kind, _, f in outcomes if kind == OPEN and f))
     if failed:
-        return Judgement(NOT_APPLICABLE, failed, open_conditions)
+        return Judgement(NOT_APPLICABLE, failed, open_conditions, unstated, period=span)
+    open_ended = profile.date is not None and end is None and (start or issued) is not None
     if conditions is None:
-        return Judgement(UNDETERMINED, [UNDETERMINED_REASON], open_conditions)
-    met = [m for kind, m in outcomes if kind == MET]
+        return Judgement(UNDETERMINED, [UNDETERMINED_REASON], open_conditions, unstated, open_ended, span)
+    met = [m for kind, m, _ in outcomes if kind == MET]
     if not set(conditions) - PERIOD_CONDITIONS:
         met.insert(0, "对各类企业普遍适用")
     elif not met:
         met.append("没有不符合的条件，适用与否取决于下列待确认条件")
-    return Judgement(APPLICABLE, met, open_conditions)
+    return Judgement(APPLICABLE, met, open_conditions, unstated, open_ended, span)
 
 
 # ---------------------------------------------------------------- matching the library
+
+NO_TEXT = "仅目录信息"
+ALWAYS_CAVEAT = "这些是2020年的阶段性措施，引用中注明了文件今天的效力状态；申请前请以主管部门的规定为准。"
+OPEN_ENDED_CAVEAT = "截止日期未公布的措施按仍在执行判断；此后是否另行公告截止，请向主管部门确认。"
+
 
 @dataclass
 class MatchItem:
@@ -219,6 +292,8 @@ class MatchItem:
     status: str           # the document's status today (they are historical measures)
     reasons: list[str]
     open_conditions: list[str]
+    unstated: list[str]   # the profile fields that would settle some of the open conditions
+    period: str           # the measure's period as people write it
     benefit: dict[str, str]
     deadline: str
     department: str
@@ -228,22 +303,51 @@ class MatchItem:
 @dataclass
 class MatchResult:
     profile: Profile
-    applicable: list[MatchItem] = field(default_factory=list)
+    certain: list[MatchItem] = field(default_factory=list)
+    possible: list[MatchItem] = field(default_factory=list)    # fewest open conditions first
     not_applicable: list[MatchItem] = field(default_factory=list)
     undetermined: list[MatchItem] = field(default_factory=list)
     incomplete: list[dict] = field(default_factory=list)   # documents whose clauses are not all recorded
+    caveats: list[str] = field(default_factory=list)       # what holds for every item, said once
+
+    @property
+    def applicable(self) -> list[MatchItem]:
+        """Certain, then possible: every measure not ruled out by a stated condition."""
+        return self.certain + self.possible
+
+    @property
+    def without_text(self) -> list[dict]:
+        """The documents of which no clause is held (嘉峪关's own 13条 and 48条), the city's first:
+        none of their measures can be matched."""
+        levels = {level: n for n, level in enumerate(reversed(LEVEL_ORDER))}
+        return sorted((d for d in self.incomplete if d["coverage"] == NO_TEXT),
+                      key=lambda d: (levels.get(d["level"], len(levels)), d["doc_id"]))
+
+    @property
+    def partly_held(self) -> list[dict]:
+        return [d for d in self.incomplete if d["coverage"] != NO_TEXT]
 
     def grouped(self, status: str) -> list[tuple[str, list[MatchItem]]]:
-        """(support area, items) in taxonomy order, for one of applicable/not_applicable/undetermined."""
+        """(support area, items) in taxonomy order, for one of the groups (certain, not_applicable, …)."""
         groups: dict[str, list[MatchItem]] = {}
         for item in getattr(self, status):
             groups.setdefault(item.area, []).append(item)
         return list(groups.items())
 
+    def by_open_count(self) -> list[tuple[int, list[MatchItem]]]:
+        """The possible measures by how many conditions are left to confirm, fewest first."""
+        groups: dict[int, list[MatchItem]] = {}
+        for item in self.possible:
+            groups.setdefault(len(item.open_conditions), []).append(item)
+        return list(groups.items())
+
     def to_json(self) -> dict:
         return {
             "profile": self.profile.to_json(),
-            APPLICABLE: [asdict(i) for i in self.applicable],
+            "caveats": self.caveats,
+            CERTAIN: [asdict(i) for i in self.certain],
+            POSSIBLE: [asdict(i) for i in self.possible],
+            APPLICABLE: [asdict(i) for i in self.applicable],   # both, as before the split
             NOT_APPLICABLE: [asdict(i) for i in self.not_applicable],
             UNDETERMINED: [asdict(i) for i in self.undetermined],
             "incomplete": self.incomplete,
@@ -285,11 +389,20 @@ def _item(doc: Document, clause: Clause, chain: list[Clause], judgement: Judgeme
         doc_id=doc.id, title=doc.title, doc_no=doc.doc_no, clause=clause.label, path=clause.path,
         heading=clause.display_heading, citation=cite(doc.title, doc.doc_no, doc.status, clause.path),
         url=url(doc.id, clause.path), area=areas[0], areas=list(areas), status=doc.status,
-        reasons=judgement.reasons, open_conditions=judgement.open_conditions,
+        reasons=judgement.reasons, open_conditions=judgement.open_conditions, unstated=judgement.unstated,
+        period=judgement.period,
         benefit={k: v for k in BENEFIT_LABELS if (v := _nearest(chain, k))},
         deadline=_nearest(chain, "deadline"), department=_nearest(chain, "department"),
         region=_nearest(chain, "region"),
     )
+
+
+def _caveats(profile: Profile, open_ended: bool) -> list[str]:
+    if profile.date is None:
+        first = "没有选择日期：各措施是否在执行期内需要您确认，已列为待确认的条件。"
+    else:
+        first = f"按{written_date(profile.date)}时的执行期判断。"
+    return [first, *([OPEN_ENDED_CAVEAT] if open_ended else []), ALWAYS_CAVEAT]
 
 
 def match(build: Build, profile: Profile) -> MatchResult:
@@ -297,22 +410,27 @@ def match(build: Build, profile: Profile) -> MatchResult:
     result = MatchResult(profile)
     area_order = {name: n for n, name in enumerate(taxonomy().area_names)}
     ranked = []
+    open_ended = False
     for doc_id, entry in build.docs.items():
         if not entry["areas"]:
             continue
         doc = build.document(doc_id)
         if doc.coverage not in COMPLETE_COVERAGES:
-            result.incomplete.append({"doc_id": doc.id, "title": doc.title, "coverage": doc.coverage,
+            result.incomplete.append({"doc_id": doc.id, "title": doc.title, "short_title": doc.short_title,
+                                      "level": doc.level, "coverage": doc.coverage,
                                       "coverage_note": doc.coverage_note, "url": url(doc.id)})
         for n, clause in enumerate(_measures(doc)):
             chain = _chain(doc, clause)
             texts = list(dict.fromkeys(str(c.meta["conditions_text"]) for c in chain if c.meta.get("conditions_text")))
             judgement = judge(_conditions(chain), profile, doc.effective_from, doc.effective_until, texts, doc.date)
+            open_ended |= judgement.open_ended and judgement.status != NOT_APPLICABLE
             item = _item(doc, clause, chain, judgement)
             level = LEVEL_ORDER.index(doc.level) if doc.level in LEVEL_ORDER else len(LEVEL_ORDER)
-            ranked.append(((area_order.get(item.area, len(area_order)), level, entry["date"], doc.id, n),
-                           judgement.status, item))
-    for _, status, item in sorted(ranked, key=lambda r: r[0]):
-        getattr(result, status).append(item)
+            group = (CERTAIN if judgement.certain else POSSIBLE) if judgement.status == APPLICABLE else judgement.status
+            ranked.append(((area_order.get(item.area, len(area_order)), level, entry["date"], doc.id, n), group, item))
+    for _, group, item in sorted(ranked, key=lambda r: r[0]):
+        getattr(result, group).append(item)
+    result.possible.sort(key=lambda i: len(i.open_conditions))   # stable: area order among equals
     result.incomplete.sort(key=lambda d: d["doc_id"])
+    result.caveats = _caveats(profile, open_ended)
     return result

@@ -37,7 +37,20 @@ _UNSTATED = {"", "不确定", "不清楚", "unknown", "none", "null"}
 
 
 class ProfileError(ValueError):
-    """A profile that cannot be read as given; the message is for the user."""
+    """A profile that cannot be read as given; the message is for the user, `field` the key it is
+    about (None when no one field is wrong, as for an unknown key), so a form can mark that field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _read(key: str, value):
+    """A field's value through its reader, an error naming the field it is about."""
+    try:
+        return _READERS[key](value)
+    except ProfileError as exc:
+        raise ProfileError(str(exc), key) from None
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,7 @@ class Profile:
         unknown = [k for k in data if k not in FIELDS]
         if unknown:
             raise ProfileError(f"未知的字段“{unknown[0]}”，可用字段：{'、'.join(FIELDS)}")
-        return cls(**{key: _READERS[key](data[key]) for key in FIELDS if key in data})
+        return cls(**{key: _read(key, data[key]) for key in FIELDS if key in data})
 
     @classmethod
     def from_query(cls, params: Mapping) -> "Profile":
@@ -87,8 +100,8 @@ class Profile:
             if not items:
                 continue
             if key != "sector" and len(items) > 1:
-                raise ProfileError(f"{LABELS[key]}只能填一个值")
-            values[key] = _READERS[key](items if key == "sector" else items[0])
+                raise ProfileError(f"{LABELS[key]}只能填一个值", key)
+            values[key] = _read(key, items if key == "sector" else items[0])
         return cls(**values)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from kb.check import validate
 from kb.docformat import parse_text
 from kb.index import build
 from kb.library import Library
-from kb.match import APPLICABLE, NOT_APPLICABLE, UNDETERMINED, condition_problems, judge, match
+from kb.match import (APPLICABLE, NOT_APPLICABLE, OPEN_ENDED_CAVEAT, UNDETERMINED, condition_problems, judge, match,
+                      period_text)
 from kb.profile import FIELDS, OTHER_REGION, REGIONS, Profile, ProfileError
 from kb.taxonomy import taxonomy
 from tests.conftest import POLICIES, ROOT
@@ -55,18 +57,29 @@ def test_each_condition_met_failed_or_open():
 
     failed = judge(conditions, Profile(size="大型", sector=("餐饮",), small_scale_taxpayer=True))
     assert failed.status == NOT_APPLICABLE
-    assert failed.reasons == ["只适用于中型、小型、微型，本企业为大型"]
+    assert failed.reasons == ["只适用于中型、小型、微型企业，本企业为大型企业"]
 
     unstated = judge(conditions, Profile(size="小型"))
     assert unstated.status == APPLICABLE
-    assert any("所属行业须为" in c for c in unstated.open_conditions)
-    assert any("增值税小规模纳税人" in c for c in unstated.open_conditions)
+    assert unstated.open_conditions[:2] == ["须属于餐饮或住宿行业", "须为增值税小规模纳税人"]
+    # the form fields that would settle them; not the date, as no period is recorded here
+    assert unstated.unstated == ["sector", "small_scale_taxpayer"]
+    assert not unstated.certain
+    assert judge(conditions, Profile(size="小型"), effective_from=D("2020-02-01")).unstated == [
+        "sector", "small_scale_taxpayer", "date"]
+
+    met_words = judge({"size": ["中型", "小型", "微型", "个体工商户"], "sector": ["交通运输", "餐饮"],
+                       "region": ["甘肃"], "exclude_region": ["湖北"]}, Profile(size="小型", sector=("餐饮",), region="嘉峪关"))
+    assert met_words.reasons == ["小型企业在适用范围内（中型、小型、微型企业和个体工商户）",
+                                 "行业为餐饮，在适用行业之列（交通运输、餐饮）",
+                                 "位于嘉峪关市，在适用地区（甘肃省）内",
+                                 "位于嘉峪关市，不在排除的地区（湖北省）"]
 
 
 def test_one_failure_is_enough_and_only_failures_are_the_reasons():
     j = judge({"size": ["小型"], "region": ["湖北"]}, Profile(size="小型", region="嘉峪关"))
     assert j.status == NOT_APPLICABLE
-    assert j.reasons == ["只适用于位于湖北的企业，本企业位于嘉峪关"]
+    assert j.reasons == ["只适用于湖北省的企业，本企业位于嘉峪关市"]
 
 
 def test_all_open_is_still_applicable_with_a_reason_saying_so():
@@ -93,9 +106,9 @@ def test_regions_contain_their_cities(region, conditions, status):
 def test_a_province_does_not_settle_a_city_condition():
     j = judge({"region": ["嘉峪关"]}, Profile(region="甘肃"))
     assert j.status == APPLICABLE
-    assert any("须位于嘉峪关" in c for c in j.open_conditions)
+    assert "须位于嘉峪关市（您只填了甘肃省，请确认）" in j.open_conditions and j.unstated == ["region"]
     j = judge({"exclude_region": ["武汉"]}, Profile(region="湖北"))
-    assert any("须不位于武汉" in c for c in j.open_conditions)
+    assert "须位于武汉市以外（您只填了湖北省，请确认）" in j.open_conditions
 
 
 def test_boolean_conditions_both_ways():
@@ -119,9 +132,11 @@ def test_dates_pick_the_measures_in_force():
     assert judge(conditions, Profile(date=D("2020-03-01"))).status == APPLICABLE
     assert judge(conditions, Profile(date=D("2020-05-31"))).status == APPLICABLE
     early = judge(conditions, Profile(date=D("2020-02-29")))
-    assert early.status == NOT_APPLICABLE and "2020-03-01" in early.reasons[0]
+    assert early.status == NOT_APPLICABLE and early.reasons == ["措施自2020年3月1日起执行，2月29日尚未开始"]
     late = judge(conditions, Profile(date=D("2020-06-01")))
-    assert late.status == NOT_APPLICABLE and "已于2020-05-31截止" in late.reasons[0]
+    assert late.status == NOT_APPLICABLE and late.reasons == ["措施已于2020年5月31日截止，6月1日已过"]
+    inside = judge(conditions, Profile(date=D("2020-03-15")))
+    assert inside.certain and inside.reasons == ["对各类企业普遍适用", "3月15日在执行期内（2020年3月1日至5月31日）"]
 
 
 def test_document_dates_stand_in_for_the_clause_period():
@@ -132,17 +147,44 @@ def test_document_dates_stand_in_for_the_clause_period():
                  effective_until=D("2020-12-31")).status == APPLICABLE
     # nothing is in force before its document was issued
     before = judge({}, Profile(date=D("2020-02-10")), issued=D("2020-02-21"))
-    assert before.status == NOT_APPLICABLE and "2020-02-21" in before.reasons[0]
-    # an unknown end is an open condition, not a pass and not a failure
-    open_end = judge({}, Profile(date=D("2020-03-15")), effective_from=D("2020-01-01"))
-    assert open_end.status == APPLICABLE
-    assert any("截止日期本库未记录" in c for c in open_end.open_conditions)
+    assert before.status == NOT_APPLICABLE and before.reasons == ["文件2020年2月21日才发布，2月10日时尚未出台"]
+
+
+def test_a_measure_without_a_published_end_is_in_force_and_says_so():
+    """As any measure, it runs until ended: met, in words people use, flagged for the caveat said once."""
+    j = judge({}, Profile(date=D("2020-03-15")), effective_from=D("2020-01-01"))
+    assert j.certain and j.open_ended
+    assert j.reasons == ["对各类企业普遍适用", "3月15日在执行期内，自2020年1月1日起，截止日期未公布"]
+    issued = judge({}, Profile(date=D("2020-03-15")), issued=D("2020-02-07"))
+    assert issued.reasons[1] == "3月15日在执行期内，自2020年2月7日发文起，截止日期未公布"
+    assert not judge({}, Profile(date=D("2020-03-15")), effective_from=D("2020-01-01"),
+                     effective_until=D("2020-06-30")).open_ended
+    # no start at all is still left to confirm: nothing says the measure had begun
+    no_start = judge({}, Profile(date=D("2020-03-15")), effective_until=D("2020-06-30"))
+    assert no_start.open_conditions == ["起始日期本库未记录，请确认3月15日时措施已经开始执行"]
+    assert no_start.unstated == []          # not something the user can settle
+
+
+@pytest.mark.parametrize("start, end, issued, text", [
+    ("2020-03-01", "2020-05-31", None, "2020年3月1日至5月31日"),
+    ("2020-12-01", "2021-03-31", None, "2020年12月1日至2021年3月31日"),
+    ("2020-01-01", None, None, "自2020年1月1日起，截止日期未公布"),
+    (None, None, "2020-02-07", "自2020年2月7日发文起，截止日期未公布"),
+    (None, "2020-06-30", "2020-02-21", "自2020年2月21日发文起至6月30日"),
+    (None, "2020-06-30", None, "至2020年6月30日止，起始日期未记录"),
+    (None, None, None, "执行期限本库未记录"),
+])
+def test_periods_read_as_people_write_them(start, end, issued, text):
+    def day(value):
+        return D(value) if value else None
+    assert period_text(day(start), day(end), day(issued)) == text
 
 
 def test_without_a_date_the_period_is_open_never_today():
     j = judge({"from": "2020-03-01", "until": "2020-05-31"}, Profile())
-    assert j.status == APPLICABLE      # today (years later) would have ruled it out
-    assert j.open_conditions == ["须在执行期内：2020-03-01 至 2020-05-31（未填日期，请确认）"]
+    assert j.status == APPLICABLE and not j.certain     # today (years later) would have ruled it out
+    assert j.open_conditions == ["须在执行期内：2020年3月1日至5月31日"]
+    assert j.unstated == ["date"]
 
 
 def test_a_date_rules_out_a_clause_even_without_conditions():
@@ -182,6 +224,9 @@ def test_saying_less_never_turns_a_failure_into_a_match_or_back(profile, conditi
         assert vaguer.status == APPLICABLE
     if vaguer.status == NOT_APPLICABLE:
         assert full.status == NOT_APPLICABLE
+    if vaguer.certain:                  # nothing the forgotten key decides is left open, so it was certain before
+        assert full.certain
+    assert set(vaguer.unstated) <= set(full.unstated) | {forgotten}
     assert condition_problems(conditions) == []
 
 
@@ -209,6 +254,8 @@ def test_profile_errors_are_chinese_value_errors(data, message):
     with pytest.raises(ValueError, match=message) as info:
         Profile.from_json(data)
     assert isinstance(info.value, ProfileError)
+    # the field a form marks: the one key given when it is that key's value that is wrong
+    assert info.value.field == (next(iter(data)) if isinstance(data, dict) and "未知的字段" not in message else None)
 
 
 def test_profile_from_query_string_values():
@@ -220,10 +267,12 @@ def test_profile_from_query_string_values():
     assert Profile.from_query({"sector": "餐饮,住宿", "key_supply_enterprise": "false"}) == Profile(
         sector=("餐饮", "住宿"), key_supply_enterprise=False)
     assert Profile.from_query({k: "" for k in FIELDS}) == Profile()
-    with pytest.raises(ProfileError, match="只能填一个值"):
+    with pytest.raises(ProfileError, match="只能填一个值") as info:
         Profile.from_query({"size": ["小型", "中型"]})
-    with pytest.raises(ProfileError, match="裁员率"):
+    assert info.value.field == "size"
+    with pytest.raises(ProfileError, match="裁员率") as info:
         Profile.from_query({"layoff_rate": "很多"})
+    assert info.value.field == "layoff_rate"
 
 
 def test_profile_round_trips_through_json():
@@ -323,9 +372,104 @@ def test_hubei_manufacturer_gets_the_hubei_and_key_supply_measures(manufacturer)
     assert _find(manufacturer.not_applicable, *LOSS_8_YEARS)
 
 
+# ---------------------------------------------------------------- certain and possible
+
+@pytest.fixture(scope="module")
+def catering_unsure(library):
+    """The issue's small catering business in 嘉峪关, unsure whether it is on the 重点保障企业 list."""
+    return match(library.build(), replace(profile_of(CATERING), key_supply_enterprise=None))
+
+
+def test_only_measures_with_every_condition_met_are_certain(catering_unsure):
+    assert catering_unsure.certain and catering_unsure.possible
+    assert all(not i.open_conditions for i in catering_unsure.certain)
+    assert all(i.open_conditions for i in catering_unsure.possible)
+    assert catering_unsure.applicable == catering_unsure.certain + catering_unsure.possible
+    vat = _find(catering_unsure.certain, *VAT_1_PERCENT)
+    assert len(vat) == 1 and catering_unsure.applicable.index(vat[0]) < len(catering_unsure.certain)
+
+
+@pytest.mark.parametrize("measure", [KEY_SUPPLY_DEDUCTION, KEY_SUPPLY_REFUND])
+def test_a_condition_left_open_makes_a_measure_possible_and_is_named(catering_unsure, measure):
+    found = _find(catering_unsure.possible, *measure)
+    assert len(found) == 1 and not _find(catering_unsure.certain, *measure)
+    assert found[0].open_conditions == ["须为疫情防控重点保障企业（列入名单）"]
+    assert found[0].unstated == ["key_supply_enterprise"]
+
+
+def test_saying_yes_makes_the_open_measure_certain(library):
+    sure = match(library.build(), replace(profile_of(CATERING), key_supply_enterprise=True))
+    assert _find(sure.certain, *KEY_SUPPLY_DEDUCTION) and _find(sure.certain, *KEY_SUPPLY_REFUND)
+
+
+def test_conditions_only_the_clause_text_states_keep_a_measure_possible(catering_unsure):
+    fund = _find(catering_unsure.possible, *HOUSING_FUND)[0]
+    assert fund.open_conditions == ["须为受疫情影响的企业，并向住房公积金管理中心申请"]
+    assert fund.unstated == []          # nothing on the form settles it
+
+
+def test_possible_measures_fewest_open_conditions_first(catering_unsure, manufacturer):
+    for result in (catering_unsure, manufacturer):
+        counts = [len(i.open_conditions) for i in result.possible]
+        assert counts == sorted(counts)
+        assert [(n, len(items)) for n, items in result.by_open_count()] == [
+            (n, counts.count(n)) for n in dict.fromkeys(counts)]
+    # last: the stable-job subsidy, whose staff count, layoff rate and 失业保险 are all left to confirm
+    last = catering_unsure.possible[-1]
+    assert (last.doc_id, len(last.open_conditions)) == ("rsb-wengang-2020-02-11", 3)
+    assert last.unstated == ["insured_staff", "layoff_rate"]
+
+
+def test_without_a_date_nothing_is_certain_and_the_date_is_named(library):
+    undated = match(library.build(), replace(profile_of(CATERING), date=None))
+    assert undated.certain == [] and undated.possible
+    assert all("date" in i.unstated for i in undated.possible)
+    assert undated.caveats[0] == "没有选择日期：各措施是否在执行期内需要您确认，已列为待确认的条件。"
+
+
+def test_reasons_are_written_as_people_write_them(catering_unsure):
+    everything = catering_unsure.applicable + catering_unsure.not_applicable + catering_unsure.undetermined
+    for item in everything:
+        for text in item.reasons + item.open_conditions + [item.period]:
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
+            assert "未记录）" not in text and "（（" not in text, text
+    vat = _find(catering_unsure.certain, *VAT_1_PERCENT)[0]
+    assert vat.reasons == ["是增值税小规模纳税人", "位于嘉峪关市，不在排除的地区（湖北省）",
+                           "3月15日在执行期内（2020年3月1日至5月31日）"]
+    loss = _find(catering_unsure.certain, *LOSS_8_YEARS)[0]
+    assert loss.reasons[-1] == "3月15日在执行期内，自2020年1月1日起，截止日期未公布"
+
+
+def test_the_caveat_every_measure_shares_is_said_once(catering_unsure):
+    assert catering_unsure.caveats == [
+        "按2020年3月15日时的执行期判断。", OPEN_ENDED_CAVEAT,
+        "这些是2020年的阶段性措施，引用中注明了文件今天的效力状态；申请前请以主管部门的规定为准。"]
+    everything = catering_unsure.applicable + catering_unsure.undetermined
+    open_ended = [i for i in everything if "截止日期未公布" in i.period]
+    assert len(open_ended) > 10           # on the measures it concerns, not a word about it
+    assert not [c for i in open_ended for c in i.open_conditions if "截止" in c or "执行" in c]
+
+
+def test_json_has_both_groups_and_the_old_applicable_key(catering_unsure):
+    data = catering_unsure.to_json()
+    assert [i["url"] for i in data["certain"]] == [i.url for i in catering_unsure.certain]
+    assert [i["url"] for i in data["possible"]] == [i.url for i in catering_unsure.possible]
+    assert data["applicable"] == data["certain"] + data["possible"]
+    assert data["caveats"] == catering_unsure.caveats
+    assert all(set(i) >= {"open_conditions", "unstated", "period", "reasons"} for i in data["possible"])
+
+
+def test_documents_without_any_text_come_first_the_citys_own_first(catering):
+    ids = [d["doc_id"] for d in catering.without_text]
+    assert ids[:2] == ["jyg-13tiao-2020", "jyg-48tiao-2020"]
+    assert [d["short_title"] for d in catering.without_text[:2]] == ["13条", "48条"]
+    assert all(d["coverage"] == "仅目录信息" for d in catering.without_text)
+    assert sorted(ids + [d["doc_id"] for d in catering.partly_held]) == [d["doc_id"] for d in catering.incomplete]
+
+
 def test_later_date_drops_measures_that_had_ended(library):
     summer = match(library.build(), Profile.from_json({**json.loads(CATERING.read_text()), "date": "2020-07-15"}))
-    assert any("已于2020-05-31截止" in r for i in _find(summer.not_applicable, *VAT_1_PERCENT) for r in i.reasons)
+    assert [i.reasons for i in _find(summer.not_applicable, *VAT_1_PERCENT)] == [["措施已于2020年5月31日截止，7月15日已过"]]
 
 
 def test_every_measure_is_listed_once_and_nothing_is_dropped(library, catering):
@@ -387,9 +531,10 @@ def test_cli_json_is_the_library_result(library, policies_index, catering):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data == json.loads(json.dumps(catering.to_json(), ensure_ascii=False))
-    for key in ("applicable", "not_applicable", "undetermined"):
+    for key in ("certain", "possible", "applicable", "not_applicable", "undetermined"):
         for item in data[key]:
-            assert {"doc_id", "title", "doc_no", "clause", "citation", "reasons", "open_conditions"} <= set(item)
+            assert {"doc_id", "title", "doc_no", "clause", "citation", "reasons", "open_conditions", "unstated",
+                    "period"} <= set(item)
 
 
 def test_cli_text_groups_by_area(policies_index):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from kb.match import BENEFIT_LABELS, STATUS_LABELS, UNDETERMINED_REASON, MatchResult, match
-from kb.profile import FIELDS, LABELS, OTHER_REGION, Profile, ProfileError, region_names
+from kb.match import BENEFIT_LABELS, STATUS_LABELS, UNDETERMINED_REASON, MatchResult, match, written_date
+from kb.profile import FIELDS, LABELS, OTHER_REGION, Profile, ProfileError, parse_date, region_names
 
 from . import store
 from .errors import PageError
@@ -14,7 +14,9 @@ bp = Blueprint("match", __name__)
 # the form names each region as people say it; the value is what kb.profile reads
 REGION_LABELS = {"嘉峪关": "甘肃省嘉峪关市", "甘肃": "甘肃省（未指明哪个市州）", "武汉": "湖北省武汉市",
                  "湖北": "湖北省（未指明哪个市州）", OTHER_REGION: "其他省份"}
-STATUSES = ("applicable", "not_applicable", "undetermined")
+# where each field is on the form: a control's own id, or the group of radio buttons or checkboxes
+GROUPED = ("sector", "small_scale_taxpayer", "key_supply_enterprise", "hardship")
+ANCHORS = {key: f"{key}-group" if key in GROUPED else key for key in FIELDS}
 
 
 def _profile(args) -> Profile:
@@ -40,10 +42,18 @@ def _submitted(profile: Profile) -> dict[str, list[str]]:
     return values
 
 
-def _render(values: dict[str, list[str]], result: MatchResult | None = None, error: str = "", status: int = 200):
+def _written(value: str) -> str:
+    """A deadline as people write dates (2020年6月30日); text that is not a date as it is."""
+    date = parse_date(value)
+    return written_date(date) if date else value
+
+
+def _render(values: dict[str, list[str]], result: MatchResult | None = None,
+            error: ProfileError | None = None, status: int = 200):
     return render_template(
-        "match.html", values=values, result=result, error=error, statuses=STATUSES, status_labels=STATUS_LABELS,
-        labels=LABELS, benefit_labels=BENEFIT_LABELS, undetermined_reason=UNDETERMINED_REASON,
+        "match.html", values=values, result=result, error=str(error or ""), error_field=error and error.field,
+        status_labels=STATUS_LABELS, labels=LABELS, anchors=ANCHORS, benefit_labels=BENEFIT_LABELS,
+        undetermined_reason=UNDETERMINED_REASON, written=_written,
         regions=[(r, REGION_LABELS.get(r, r)) for r in region_names()],
     ), status
 
@@ -56,7 +66,7 @@ def page():
         profile = _profile(request.args)
     except ProfileError as exc:
         # the form again as the user filled it, so nothing they typed is lost
-        return _render(request.args.to_dict(flat=False), error=str(exc), status=400)
+        return _render(request.args.to_dict(flat=False), error=exc, status=400)
     return _render(_submitted(profile), match(store.build(), profile))
 
 
