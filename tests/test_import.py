@@ -15,6 +15,7 @@ from kb.citation import cite
 from kb.cli import main as kb
 from kb.docformat import parse_file
 from kb.importer import import_sources
+from kb.importer.docx import markdown_table
 from kb.importer.lawrefbook import source_labels
 from kb.index import build
 from kb.library import Library
@@ -394,7 +395,8 @@ def test_word_numbered_articles_and_the_list_styles_of_the_default_template(tmp_
     _numbered(d, "本办法适用于本市。", articles)
     d.add_paragraph("第二章 附则")
     _numbered(d, "本办法自2021年3月1日起施行。", articles)
-    o = _one(import_sources([str(d.save(tmp_path / "办法.docx") or tmp_path / "办法.docx")], tmp_path / "out"))
+    d.save(tmp_path / "办法.docx")
+    o = _one(import_sources([str(tmp_path / "办法.docx")], tmp_path / "out"))
     parsed = parse_file(o.path)
     assert [(c.label, c.text, c.context) for c in parsed.clauses] == [
         ("第一条", "为了服务企业，制定本办法。", ["第一章 总则"]), ("第二条", "本办法适用于本市。", ["第一章 总则"]),
@@ -408,3 +410,13 @@ def test_word_numbered_articles_and_the_list_styles_of_the_default_template(tmp_
     o = _one(import_sources([str(tmp_path / "措施.docx")], tmp_path / "out2"))
     assert [(c.path, c.text) for c in parse_file(o.path).clauses] == [("1", "第一项措施。"), ("3", "第二项措施。")]
     assert any("“1”之后应为“2”" in p.message for p in o.problems)     # as Word shows it: 2. on an empty line
+
+
+def test_a_merged_cell_is_written_once_where_it_starts():
+    d = docx.Document()
+    table = d.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "减免标准"
+    table.cell(0, 2).text = "备注"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "商铺"
+    table.cell(1, 1).text, table.cell(2, 1).text, table.cell(1, 2).text = "3个月", "2个月", "按月|按季"
+    assert markdown_table(table) == ("| 减免标准 |  | 备注 |\n|---|---|---|\n| 商铺 | 3个月 | 按月\\|按季 |\n|  | 2个月 |  |")
