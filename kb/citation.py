@@ -3,7 +3,7 @@
 For 一、（一）1.（1） documents 一、 is cited as 条, （一） as 项, 1. as 目 and （1） as 点;
 law clauses are cited by their own label (第八十二条之一), and so are annexes (附件一, 附表二, 附);
 an unnumbered point (要点：…), whose official number we do not know, is cited by its document.
-An expired document says so.
+An expired document says so, and so does one whose validity is not verified (（效力未核实）).
 """
 from __future__ import annotations
 
@@ -33,9 +33,13 @@ def clause_part(path: str) -> str:
     return "".join(out)
 
 
+# a status the reader must see before relying on the citation; the others need no remark
+NOTED_STATUSES = ("已失效", "效力未核实")
+
+
 def cite(title: str, doc_no: str = "", status: str = "", path: str = "") -> str:
     text = f"《{title}》" + (f"（{doc_no}）" if doc_no else "") + clause_part(path)
-    return text + ("（已失效）" if status == "已失效" else "")
+    return text + (f"（{status}）" if status in NOTED_STATUSES else "")
 
 
 def url(doc_id: str, path: str = "") -> str:

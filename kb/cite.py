@@ -19,9 +19,11 @@ MAX_ITEMS = 50
 MAX_SHOWN = 80          # characters of a bad reference repeated in a message
 FULL_TEXT = "官方全文"
 PLACEHOLDER = "……"      # where the staff member writes what the clause means for the enquirer
-REPLY_NOTE = f"“{PLACEHOLDER}”处请填写答复内容。引用按清单顺序排列，同一引用只写一次；已失效文件的引用保留“（已失效）”字样。"
+REPLY_NOTE = (f"“{PLACEHOLDER}”处请填写答复内容。引用按清单顺序排列，同一引用只写一次；"
+              "已失效、效力未核实文件的引用保留“（已失效）”“（效力未核实）”字样。")
 WARNINGS = {
     "已失效": "所在文件已失效，仅供查考，不宜作为现行依据引用。",
+    "效力未核实": "所在文件的效力未能核实（来源没有写明是否仍然有效），引用前请向发文机关或官方渠道确认。",
     "已修改": "所在文件已被修改，请核对修改后的现行文本再引用。",
     "尚未生效": "所在文件尚未生效，生效前不宜作为现行依据引用。",
 }
@@ -78,7 +80,8 @@ class Item:
 
     @property
     def validity(self) -> str:
-        return f"效力状态：{self.doc.status}。{self.warning}"
+        reason = f"（{self.doc.status_note}）" if self.doc.status_note else ""
+        return f"效力状态：{self.doc.status}{reason}。{self.warning}"
 
     @property
     def coverage(self) -> str:

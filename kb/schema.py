@@ -240,6 +240,9 @@ FRONT_MATTER = Schema(
     Date("effective_until", "失效日期", "“有效期至……”；不能早于生效日期", end_of_term=True,
          not_before="effective_from"),
     Text("status", "效力状态", "文件现在的效力", required=True, vocabulary="statuses"),
+    # read with the status where a reader weighs it (the citation list's validity line); lists and filters do without it
+    Text("status_note", "效力依据", "效力状态从何而来，如 按执行期限 2020-12-31 推定已失效；效力未核实时写明来源缺了什么",
+         example="按执行期限 2020-12-31 推定已失效", catalog=False),
     Text("coverage", "收录范围", "本文件收录了官方文本的多少", required=True, vocabulary="coverages"),
     Text("coverage_note", "收录说明", "说明缺了什么、从哪里来，网站会显示给读者", example="……"),
     TextList("areas", "支持领域", "整个文件涉及的支持领域；条款没写领域时沿用它", vocabulary="area_names"),

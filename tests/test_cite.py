@@ -19,8 +19,8 @@ from web import create_app
 REFS = ["rsbf-2020-11/一", "gan-fa-2020-5/二/（一）", "cs-swzj-2020-8/三"]
 REPLY = (
     "根据《关于阶段性减免企业社会保险费的通知》（人社部发〔2020〕11号）第一条（已失效）的规定，……；\n"
-    "根据《关于坚决打赢新冠肺炎疫情防控阻击战促进经济持续健康发展的若干意见》（甘发〔2020〕5号）第二条第（一）项（已失效）的规定，……；\n"
-    "根据《关于支持新型冠状病毒感染的肺炎疫情防控有关税收政策的公告》（财政部 税务总局公告2020年第8号）第三条（已失效）的规定，……。"
+    "根据《关于坚决打赢新冠肺炎疫情防控阻击战促进经济持续健康发展的若干意见》（甘发〔2020〕5号）第二条第（一）项（效力未核实）的规定，……；\n"
+    "根据《关于支持新型冠状病毒感染的肺炎疫情防控有关税收政策的公告》（财政部 税务总局公告2020年第8号）第三条（效力未核实）的规定，……。"
 )
 CATALOGUE_ONLY = ["jyg-48tiao-2020", "jyg-13tiao-2020"]
 
@@ -87,9 +87,22 @@ def test_the_validity_warning_comes_from_one_function(build):
     assert doc.status == "已失效"
     item = resolve(build, ["rsbf-2020-11/一"]).items[0]
     assert item.warning == warning(doc) and "已失效" in item.warning
-    assert item.validity == f"效力状态：已失效。{warning(doc)}"
+    assert item.validity == f"效力状态：已失效（{doc.status_note}）。{warning(doc)}"
+    assert doc.status_note.startswith("按执行期限 2020-12-31 推定已失效")
     assert warning(dataclasses.replace(doc, status="现行有效")) == ""
     assert warning(dataclasses.replace(doc, status="尚未生效")) != warning(doc) != ""
+
+
+def test_a_document_whose_validity_is_not_verified_says_so_in_citation_warning_and_reply(build):
+    doc = build.document("cs-swzj-2020-8")
+    assert doc.status == "效力未核实"
+    item = resolve(build, ["cs-swzj-2020-8/四"]).items[0]
+    assert item.citation == "《关于支持新型冠状病毒感染的肺炎疫情防控有关税收政策的公告》（财政部 税务总局公告2020年第8号）第四条（效力未核实）"
+    assert item.warning == warning(doc) == "所在文件的效力未能核实（来源没有写明是否仍然有效），引用前请向发文机关或官方渠道确认。"
+    assert item.validity == f"效力状态：效力未核实（{doc.status_note}）。{item.warning}"
+    assert "另行公告" in doc.status_note
+    whole = resolve(build, ["jyg-48tiao-2020"])
+    assert whole.reply == "根据《关于坚决打赢新冠肺炎疫情防控阻击战促进经济持续健康发展的实施意见》（效力未核实）的规定，……。"
 
 
 # ---------------------------------------------------------------- bad input
@@ -199,7 +212,8 @@ def test_page_shows_the_list_in_order_with_warnings_coverage_and_sources(client,
     assert [li.get("data-ref") for li in items] == [REFS[2], REFS[0], "jyg-13tiao-2020"]
     assert [li.xpath('.//p[@class="citation-text"]')[0].text for li in items] == [
         official(build, r) for r in (REFS[2], REFS[0], "jyg-13tiao-2020")]
-    assert all(li.xpath('.//p[@class="warning"]')[0].text == warning(build.document("rsbf-2020-11")) for li in items)
+    assert [li.xpath('.//p[@class="warning"]')[0].text for li in items] == [
+        warning(build.document(r.partition("/")[0])) for r in (REFS[2], REFS[0], "jyg-13tiao-2020")]
     assert "仅目录信息" in items[2].xpath('.//p[@class="coverage-note"]')[0].text_content()
     assert build.document("rsbf-2020-11").sources[0] in items[1].text_content()
     assert "“nowhere”" in tree.xpath('//div[@class="message error"]')[0].text_content()
