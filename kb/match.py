@@ -1,11 +1,13 @@
 """Which measures apply to an enterprise: its profile against the clauses' `conditions`.
 
 A clause's conditions (policies/README.md, 适用条件) are judged one by one: met, not met, or open
-(the profile does not say). A clause is not applicable when one condition is not met, applicable
-otherwise, with the open ones listed for the user to confirm. A clause without conditions is
-undetermined: the data cannot tell, so it is neither matched nor dropped. Without a date in the
-profile, the measure's period is an open condition (today is never assumed: these measures are
-historical and the user chooses the date they care about).
+(the profile does not say, or only the clause's words state it: conditions_text). A clause is not
+applicable when one condition is not met; applicable otherwise, and then certain (确定可以享受) when
+nothing is open, possible (可能可以享受) with the open ones named, fewest first. A clause without
+conditions is undetermined: the data cannot tell, so it is neither matched nor dropped. Without a
+date in the profile, the measure's period is an open condition (today is never assumed: these
+measures are historical and the user chooses the date they care about); a measure whose end was
+never published is in force on any date after its start, and the result says that once.
 """
 from __future__ import annotations
 
