@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from . import workers
+from . import metacheck, workers
 from .docformat import ParsedFile, parse_file, to_document
 from .match import condition_problems
 from .model import Document, Problem
@@ -128,6 +128,7 @@ def validate(parsed: ParsedFile, schema: Schema = FRONT_MATTER) -> list[Problem]
         _check_front_matter(parsed, schema)
         _check_meta(parsed)
         _check_conditions(parsed)
+        metacheck.check(parsed)
         _check_clauses(parsed)
     return sorted(set(parsed.problems), key=lambda p: (p.line, p.message))
 

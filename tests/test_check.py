@@ -182,3 +182,64 @@ def test_a_required_field_left_empty_is_named_at_its_line_and_one_not_written_at
     f.write_text(f.read_text(encoding="utf-8").replace("title: 测试文件", "title: ''").replace(
         "sources: [http://example.org]\n", ""), encoding="utf-8")
     assert problems_of(f) == [("a.md", 1, "缺少必填字段“sources”"), ("a.md", 3, "缺少必填字段“title”")]
+
+
+# ---------------------------------------------------------------- metadata that claims more than the clause (kb/metacheck.py)
+
+NARROWER = "按企业类型筛选时这些企业找不到这一条（请补进 enterprise，或改正 size）"
+UNNAMED = "在条款标题、正文和 conditions_text 中都没有提到；条件不能比原文更严（原文另有要求时写进正文或 conditions_text）"
+
+
+def meta_lines(f) -> list[int]:
+    return [n for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if line == "```meta"]
+
+
+def test_an_enterprise_tag_narrower_than_the_size_condition_is_named_also_when_the_size_is_inherited(tmp_path):
+    body = ("## 一、小微企业措施\n\n```meta\nenterprise: [小型]\nconditions:\n  size: [小型, 微型]\n```\n\n小微企业可以申请。\n\n"
+            "## 二、中小企业措施\n\n```meta\nconditions:\n  size: [中型, 小型]\n```\n\n中小企业可以申请。\n\n"
+            "### （一）其中一项\n\n```meta\nenterprise: [中型]\n```\n\n中小企业的一项。\n\n"
+            "## 三、所有规模\n\n```meta\nenterprise: [大型, 中型, 小型, 微型]\nconditions:\n  size: [中型, 小型]\n```\n\n"
+            "中小企业可以申请。\n")
+    f = write(tmp_path, "a.md", body)
+    first, _, inner, _ = meta_lines(f)
+    assert problems_of(f) == [
+        ("a.md", first, f"条款 一：企业类型 enterprise 没有列出适用条件 size 中的微型，{NARROWER}"),
+        ("a.md", inner, f"条款 二/（一）：企业类型 enterprise 没有列出适用条件 size 中的小型，{NARROWER}"),
+    ]
+
+
+def test_a_condition_the_clause_does_not_name_is_named_with_what_it_asks(tmp_path):
+    body = ("## 一、什么都没说的措施\n\n```meta\nconditions:\n  size: [个体工商户]\n  sector: [餐饮]\n  hardship: true\n"
+            "  key_supply_enterprise: true\n  small_scale_taxpayer: true\n  max_insured_staff: 30\n  max_layoff_rate: 0.2\n```\n\n"
+            "企业可以申请补贴。\n\n"
+            "## 二、都说到的措施\n\n```meta\nconditions:\n  size: [小型, 微型, 个体工商户]\n  sector: [物流配送]\n  hardship: true\n"
+            "  max_insured_staff: 30\n  max_layoff_rate: 0.2\nconditions_text: 须为增值税小规模纳税人\n```\n\n"
+            "参保职工30人以下、裁员率不超过20%的小微企业和个体工商户，从事物流的，经营困难时可以申请。\n\n"
+            "## 三、下级说明条件\n\n```meta\nconditions:\n  key_supply_enterprise: true\n```\n\n### （一）名单\n\n列入重点保障名单的企业。\n")
+    f = write(tmp_path, "a.md", body)
+    # one line, so in the checker's order of messages
+    assert problems_of(f) == sorted(("a.md", meta_lines(f)[0], f"条款 一：适用条件 {what}{UNNAMED}") for what in (
+        "size 的“个体工商户”", "sector 的“餐饮”", "small_scale_taxpayer（须为增值税小规模纳税人）",
+        "key_supply_enterprise（须为疫情防控重点保障企业）", "hardship（须为生产经营困难的企业）",
+        "max_insured_staff（参保职工不超过30人）", "max_layoff_rate（裁员率不超过20%）"))
+
+
+def test_a_size_condition_beside_text_for_every_enterprise_is_named(tmp_path):
+    # the meta block gwy-cwhy-2020-02-25 要点1 had before the content audit of 2026-12
+    body = ("## 要点：中小微企业和个体工商户贷款临时延期还本付息\n\n```meta\nenterprise: [中型, 小型, 微型, 个体工商户]\n"
+            "conditions:\n  size: [中型, 小型, 微型, 个体工商户]\n  hardship: true\n  until: 2020-06-30\n"
+            "conditions_text: 湖北所有企业均可适用；须由企业提出申请\n```\n\n"
+            "对流动性遇到暂时困难的中小微企业（含个体工商户），银行可给予贷款本金临时性延期偿还。湖北省所有企业都纳入适用范围。\n")
+    f = write(tmp_path, "a.md", body)
+    assert problems_of(f) == [("a.md", meta_lines(f)[0], "条款 要点1：正文说“所有企业”都适用，适用条件 size 却没有大型，"
+                                                         "条件比原文窄（不分规模时去掉 size，分情况适用时写进 conditions_text）")]
+
+
+def test_the_cli_names_path_and_line_of_a_condition_the_text_does_not_name(tmp_path):
+    # jj-2020-23 一 before the audit: hardship asked of enterprises the text calls only 受疫情影响
+    body = ("## 一、受疫情影响企业可缓缴住房公积金\n\n```meta\nconditions:\n  hardship: true\n  until: 2020-06-30\n```\n\n"
+            "受新冠肺炎疫情影响的企业，可以申请在2020年6月30日前缓缴住房公积金。\n")
+    f = write(tmp_path, "a.md", body)
+    out = subprocess.run([sys.executable, "-m", "kb", "check", str(f)], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[0] == f"{f}:{meta_lines(f)[0]}: 条款 一：适用条件 hardship（须为生产经营困难的企业）{UNNAMED}"
