@@ -57,9 +57,3 @@ def problems(doc_no) -> list[str]:
             fix = f"，应写作“{_fixed(m)}”" if len(m.group("year").translate(_HALF)) == 4 else "，请按原文补全年份"
             out.append(f"文号“{m.group(0)}”不符合 GB/T 9704-2012：{'；'.join(faults)}{fix}")
     return out
-
-
-def check(parsed) -> None:
-    """The doc_no of a parsed file (kb.docformat.ParsedFile), its problems at its line."""
-    for message in problems(parsed.fields.get("doc_no")):
-        parsed.problem(parsed.line_of("doc_no"), message)
