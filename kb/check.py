@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from . import metacheck, workers
+from . import metacheck, relations, workers
 from .docformat import ParsedFile, parse_file, to_document
 from .match import condition_problems
 from .model import Document, Problem
@@ -140,11 +140,41 @@ def load(path: str | Path) -> tuple[Document | None, list[Problem]]:
     return (None if problems else to_document(parsed)), problems
 
 
-def _check_file(path: Path) -> tuple[list[Problem], object, int, Document | None]:
-    """One file's problems, its id (as written) and the line of the id, and the document when valid."""
+def _check_file(path: Path) -> tuple[list[Problem], object, int, Document | None, int]:
+    """One file's problems, its id (as written) and the line of the id, the document when valid,
+    and the line of its relations."""
     parsed = parse_file(path)
     problems = validate(parsed)
-    return problems, parsed.fields.get("id"), parsed.line_of("id"), None if problems else to_document(parsed)
+    return (problems, parsed.fields.get("id"), parsed.line_of("id"), None if problems else to_document(parsed),
+            parsed.line_of("relations"))
+
+
+class _Held:
+    """The library's documents as the relation rules see them: those checked now, the unchanged
+    ones of a build (known_ids, read when a relation reaches them) and, for a check of single
+    files, the documents beside them."""
+
+    def __init__(self, docs: list[Document], known_ids: dict[str, str], files: list[Path], broken: set[str]):
+        self.docs = {d.id: d for d in docs}
+        self.paths = dict(known_ids)
+        self.files = files
+        self.near: dict[str, Path] | None = None
+        self.broken = broken        # ids whose file has problems of its own
+
+    def _nearby(self) -> dict[str, Path]:
+        if self.near is None:
+            checked = set(map(Path, self.files))
+            found = policy_files(sorted({f.parent for f in checked}))
+            self.near = {str(parse_file(f).fields.get("id")): f for f in found if f not in checked}
+        return self.near
+
+    def __call__(self, doc_id: str) -> Document | None:
+        if doc_id not in self.docs:
+            path = self.paths.get(doc_id) or self._nearby().get(doc_id)
+            self.docs[doc_id] = load(path)[0] if path else None
+            if path and self.docs[doc_id] is None:
+                self.broken.add(doc_id)
+        return self.docs[doc_id]
 
 
 def check_paths(paths: list[str | Path], known_ids: dict[str, str] | None = None
@@ -160,12 +190,14 @@ def check_paths(paths: list[str | Path], known_ids: dict[str, str] | None = None
             checked = list(pool.map(_check_file, files, chunksize=16))
     else:
         checked = map(_check_file, files)
-    for path, (file_problems, doc_id, id_line, doc) in zip(files, checked):
+    relation_lines: dict[str, int] = {}
+    for path, (file_problems, doc_id, id_line, doc, relation_line) in zip(files, checked):
         problems.extend(file_problems)
         if isinstance(doc_id, str):
             id_lines[doc_id].append((str(path), id_line))
         if doc is not None:
             docs.append(doc)
+            relation_lines[doc.source_path] = relation_line
     for doc_id, other in (known_ids or {}).items():
         if doc_id in id_lines and all(p != other for p, _ in id_lines[doc_id]):
             id_lines[doc_id].append((other, 0))
@@ -175,5 +207,9 @@ def check_paths(paths: list[str | Path], known_ids: dict[str, str] | None = None
                 if line:
                     others = "、".join(p for p, _ in places if p != path)
                     problems.append(Problem(path, line, f"id“{doc_id}”与 {others} 重复，id 必须唯一"))
+    # an id whose file failed its own checks: relations to it are judged once that file is valid
+    broken = {i for i, places in id_lines.items() if any(line and p not in relation_lines for p, line in places)}
+    for doc, message in relations.problems(docs, _Held(docs, known_ids or {}, files, broken), broken):
+        problems.append(Problem(doc.source_path, relation_lines[doc.source_path], message))
     failed = {p.path for p in problems}
     return [d for d in docs if d.source_path not in failed], problems

@@ -19,7 +19,8 @@ from . import dates, docno
 from .taxonomy import taxonomy
 
 PLACEHOLDER = "待填写"   # what the importer and `kb new` write where a person must fill in a value
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
+_ID = r"[a-z0-9][a-z0-9-]{1,80}"
+ID_PATTERN = re.compile(rf"^{_ID}$")
 
 
 def listed(value) -> list[str]:
@@ -161,6 +162,100 @@ class Date(Field):
         return dt.date.fromisoformat(value) if value else None
 
 
+# what one document does to another; the others are written 被… where the document acting is not held
+RELATION_TYPES = ("依据", "延长", "修改", "废止", "替代")
+RELATION_SYNONYMS = {"延续": "延长"}
+PASSIVE = "被"
+RELATION_TARGET = re.compile(rf"^(?P<id>{_ID})(?:/(?P<path>\S.*))?$")
+TITLED_TARGET = re.compile(r"^《(?P<title>[^《》]+)》\s*(?:[（(](?P<in_brackets>[^（）()]+)[）)]|(?P<bare>[^（）()]*))$")
+_TARGET_RULE = ("关系“{type}”的对象“{value}”应为库内文件的 id（可加 /条款路径，如 fgw-dianfei-2020/要点1），"
+                "或未收录文件的《标题》（文号）、文号")
+
+
+@dataclasses.dataclass(frozen=True)
+class Relation:
+    """One relation as a document's front matter writes it: `- 延长: fgw-dianfei-2020/要点1`."""
+    type: str                 # one of RELATION_TYPES
+    incoming: bool = False    # written 被延长: the other document, not held, acts on this one
+    id: str = ""              # the other document, when held …
+    path: str = ""            # … and the clause of it the relation concerns (延长 one measure of several)
+    title: str = ""           # the other document, when not held: its title and 文号 (either may be unknown)
+    doc_no: str = ""
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _relation_type(written) -> tuple[str, bool] | None:
+    """(type, incoming) of a written key (延长, 延续, 被延长), None for any other. There is no 被依据:
+    that a document not held rests on this one says nothing about this one."""
+    text = str(written).strip()
+    incoming = text.startswith(PASSIVE)
+    name = text[len(PASSIVE):] if incoming else text
+    name = RELATION_SYNONYMS.get(name, name)
+    if name not in RELATION_TYPES or (incoming and name == "依据"):
+        return None
+    return name, incoming
+
+
+def read_relation(item) -> Relation | str:
+    """A written relation item as a Relation, or what is wrong with it."""
+    if not isinstance(item, dict) or len(item) != 1:
+        return f"关系应写作“类型: 对象”，如 - 依据: gan-fa-2020-5，而不是“{item}”"
+    (key, value), = item.items()
+    kind = _relation_type(key)
+    if kind is None:
+        passive = "、".join(PASSIVE + t for t in RELATION_TYPES if t != "依据")
+        return (f"未知的关系“{key}”，可选：{'、'.join(RELATION_TYPES)}（延长也可写作延续）；"
+                f"对本文件起作用的文件未收录时写 {passive}")
+    name, incoming = kind
+    if not isinstance(value, str) or not value.strip():
+        return f"关系“{key}”的对象应为一段文字：文件的 id，或《标题》（文号）"
+    value = value.strip()
+    if m := RELATION_TARGET.match(value):
+        if incoming:
+            return (f"“{key}”只用于本库未收录的文件（写它的《标题》（文号））；库内文件 {m['id']} "
+                    f"请在它自己的头信息中写“{name}: 本文件的 id”")
+        return Relation(name, id=m["id"], path=m["path"] or "")
+    if m := TITLED_TARGET.match(value):
+        return Relation(name, incoming, title=m["title"].strip(), doc_no=(m["in_brackets"] or m["bare"] or "").strip())
+    if "号" in value and "《" not in value:
+        return Relation(name, incoming, doc_no=value)
+    return _TARGET_RULE.format(type=key, value=value)
+
+
+class Relations(Field):
+    """Relations to other documents (kb/relations.py reads them across the library): a list of
+    `类型: 对象` items."""
+    kind = "关系列表"
+    annotation = list[Relation]
+
+    def problems(self, value) -> Iterator[str]:
+        if not isinstance(value, list):
+            yield f"字段“{self.key}”应为列表，每项一行写作“- 类型: 对象”，如 - 依据: gan-fa-2020-5"
+            return
+        for item in value:
+            relation = read_relation(item)
+            if isinstance(relation, str):
+                yield relation
+            else:
+                yield from docno.problems(relation.doc_no)
+
+    def problems_with(self, values: dict, schema: "Schema") -> Iterator[str]:
+        for relation in values[self.key]:
+            if relation.id and relation.id == values.get("id"):
+                yield f"关系“{relation.type}”指向本文件自身（{relation.id}）"
+
+    def value(self, value) -> list[Relation]:
+        return [read_relation(item) for item in value or []]
+
+    def to_json(self, value) -> list[dict]:
+        return [r.to_json() for r in value]
+
+    def from_json(self, value) -> list[Relation]:
+        return [Relation(**r) for r in value]
+
+
 class Schema:
     """The fields in the order a writer reads them (the importer writes them so, `kb new` lists them so)."""
 
@@ -243,6 +338,10 @@ FRONT_MATTER = Schema(
     # read with the status where a reader weighs it (the citation list's validity line); lists and filters do without it
     Text("status_note", "效力依据", "效力状态从何而来，如 按执行期限 2020-12-31 推定已失效；效力未核实时写明来源缺了什么",
          example="按执行期限 2020-12-31 推定已失效", catalog=False),
+    # in the catalog: both directions and the periods they derive are worked out for every document
+    Relations("relations", "文件关系", "依据、延长（延续）、修改、废止、替代另一份文件，每项一行写“- 类型: 对象”；对象是库内文件的 id"
+              "（可加 /条款路径），未收录的写《标题》（文号）；对本文件起作用的文件未收录时写“被延长”等",
+              example="[{依据: gan-fa-2020-5}]"),
     Text("coverage", "收录范围", "本文件收录了官方文本的多少", required=True, vocabulary="coverages"),
     Text("coverage_note", "收录说明", "说明缺了什么、从哪里来，网站会显示给读者", example="……"),
     TextList("areas", "支持领域", "整个文件涉及的支持领域；条款没写领域时沿用它", vocabulary="area_names"),

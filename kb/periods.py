@@ -1,0 +1,233 @@
+"""What was in force on a date: each measure's period, as its clause or document states it and as
+a held extension moves it (kb/relations.py), and its state on a day.
+
+A clause's period is its own (the `from`/`until` of its conditions or of a unit above it), else its
+document's (effective_from/effective_until). Without a recorded start a measure is taken to run
+from its document's date, since nothing is in force before it is issued; without a published end
+it runs until it is ended. A measure with neither is kept wherever a date is asked and marked
+执行期限待确认: the library cannot tell, so it neither claims nor drops it. The matcher judges a
+profile's date by the same periods (kb/match.py reads each document through `derived`), search
+filters with `mask` and marks each hit with `state`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import relations
+from .profile import parse_date
+
+if TYPE_CHECKING:   # the checker imports the matcher, which imports this module
+    from .library import Build
+    from .model import Clause, Document
+
+UNKNOWN = "执行期限待确认"
+NO_ORDINAL = -1
+
+
+@dataclass(frozen=True)
+class State:
+    """A measure on one day: in force (True), not (False) or not known (None), and why, in Chinese."""
+    in_force: bool | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None     # as stated (clause or document)
+    end: dt.date | None       # as stated, or as a held extension moved it
+    issued: dt.date | None    # the document's date, the start where none is stated
+    extended_by: str = ""     # the id of the held document whose extension set `end`
+
+    @property
+    def begin(self) -> dt.date | None:
+        return self.start or self.issued
+
+    @property
+    def known(self) -> bool:
+        return bool(self.begin or self.end)
+
+    def state(self, day: dt.date) -> State:
+        if not self.known:
+            return State(None, UNKNOWN)
+        if self.begin and day < self.begin:
+            since = f"自 {self.start.isoformat()} 起执行" if self.start else f"{self.issued.isoformat()} 才发布"
+            return State(False, f"尚未施行（{since}）")
+        if self.end and day > self.end:
+            return State(False, f"已过执行期（{self.end.isoformat()} 截止）")
+        if self.begin is None:
+            return State(None, f"{UNKNOWN}（起始日期未记录，{self.end.isoformat()} 截止）")
+        return State(True, "在执行期内" + ("" if self.end else "（截止日期未公布）"))
+
+    def text(self) -> str:
+        """2020-02-01 至 2020-12-31, 自 2020-01-01 起（截止日期未公布）, 执行期限待确认."""
+        if not self.known:
+            return UNKNOWN
+        if self.begin is None:
+            return f"至 {self.end.isoformat()}（起始日期未记录）"
+        since = self.begin.isoformat() + ("" if self.start else "（发文日期）")
+        return f"{since} 至 {self.end.isoformat()}" if self.end else f"自 {since} 起（截止日期未公布）"
+
+
+def _date(value) -> dt.date | None:
+    return parse_date(value) if value else None
+
+
+def _with_until(clause: Clause, until: dt.date | None) -> Clause:
+    conditions = {k: v for k, v in clause.meta["conditions"].items() if k != "until"}
+    if until:
+        conditions["until"] = until.isoformat()
+    return replace(clause, meta={**clause.meta, "conditions": conditions})
+
+
+def derived(build: Build, doc: Document) -> Document:
+    """The document with the ends that held extensions give it: of the whole (effective_until) and
+    of a clause (the `until` of its conditions: the checker allows a clause extension only where
+    the clause states its own end). The written document is left as it is."""
+    whole = relations.extension(build, doc.id)
+    extended = {c.path: e for c in doc.clauses if (e := relations.extension(build, doc.id, c.path))}
+    if whole is None and not extended:
+        return doc
+    clauses = [_with_until(c, extended[c.path].until) if c.path in extended else c for c in doc.clauses]
+    return replace(doc, effective_until=whole.until if whole else doc.effective_until, clauses=clauses)
+
+
+def _stated(doc: Document, clause: Clause, key: str) -> tuple[dt.date | None, Clause | None]:
+    """The nearest `from` or `until` in the conditions of the clause and the units above it, and
+    the unit stating it."""
+    unit = clause
+    while unit is not None:
+        conditions = unit.meta.get("conditions")
+        if isinstance(conditions, dict) and conditions.get(key):
+            return _date(conditions[key]), unit
+        unit = doc.clause(unit.parent) if unit.parent else None
+    return None, None
+
+
+def document_period(build: Build, doc_id: str) -> Period:
+    """A document's own period from the catalog, its end moved by a held extension of the whole."""
+    entry = build.docs[doc_id]
+    whole = relations.extension(build, doc_id)
+    end = whole.until if whole else _date(entry["effective_until"])
+    return Period(_date(entry["effective_from"]), end, _date(entry["date"]), whole.by if whole else "")
+
+
+def clause_period(build: Build, doc: Document, clause: Clause) -> Period:
+    """A clause's period (doc as written: held extensions are applied here)."""
+    whole = document_period(build, doc.id)
+    start = _stated(doc, clause, "from")[0] or whole.start
+    end, unit = _stated(doc, clause, "until")
+    if unit is None:
+        return replace(whole, start=start)
+    extension = relations.extension(build, doc.id, unit.path)
+    return Period(start, extension.until, whole.issued, extension.by) if extension else Period(start, end, whole.issued)
+
+
+def span(build: Build, doc_id: str) -> Period:
+    """From a document's start to the last day anything in it runs: its own end, or a later one a
+    held extension gives one of its clauses."""
+    whole = document_period(build, doc_id)
+    extended = [e for link in relations.links(build, doc_id)
+                if link.type == "延长" and link.direction == relations.IN and link.id and link.clause
+                and (e := relations.extension(build, doc_id, link.clause))]
+    if not extended or whole.end is None:
+        return whole
+    latest = max(extended, key=lambda e: (e.until is None, e.until or dt.date.min))
+    if latest.until is None or latest.until > whole.end:
+        return replace(whole, end=latest.until, extended_by=latest.by)
+    return whole
+
+
+@dataclass(frozen=True)
+class Validity:
+    status: str
+    reason: str
+    derived: bool     # from a held relation rather than as written
+
+
+def validity(build: Build, doc: Document, today: dt.date | None = None) -> Validity:
+    """A document's status today and why: as written (status, status_note), unless a held document
+    repeals, replaces or extends it, when the status follows that document."""
+    today = today or dt.date.today()
+    held = [link for link in relations.links(build, doc.id) if link.direction == relations.IN and link.id]
+    for link in held:
+        if link.type in ("废止", "替代"):
+            return Validity("已失效", link.sentence(), True)
+    reach = span(build, doc.id)
+    if reach.extended_by:
+        via = f"经《{build.docs[reach.extended_by]['title']}》延长"
+        if reach.end is None:
+            return Validity(doc.status, f"{via}，延长后的截止日期未公布", True)
+        if reach.end < today:
+            return Validity("已失效", f"按执行期限 {reach.end.isoformat()} 推定已失效（{via}）", True)
+        return Validity("现行有效", f"{via}至 {reach.end.isoformat()}", True)
+    if doc.status == "现行有效" and (amended := next((link for link in held if link.type == "修改"), None)):
+        return Validity("已修改", amended.sentence(), True)
+    return Validity(doc.status, doc.status_note, False)
+
+
+# ---------------------------------------------------------------- every record of a build
+
+@dataclass(frozen=True)
+class _Table:
+    begin: np.ndarray         # day ordinal of each record's begin (NO_ORDINAL: not recorded)
+    end: np.ndarray
+    periods: dict[tuple[str, str], Period]    # (doc id, clause path; "" for the document) → period
+
+
+def _ordinal(day: dt.date | None) -> int:
+    return day.toordinal() if day else NO_ORDINAL
+
+
+@lru_cache(maxsize=2)
+def _table(build: Build) -> _Table:
+    """The period of every record of a build: a document's record spans the document (span), a
+    clause has its own. Clause periods are read from the documents whose clauses state conditions,
+    those with support areas (the matcher reads no others), or whose clauses a held document
+    extends; the clauses of every other document have their document's period."""
+    records = build.engine().records
+    doc_ids = list(build.docs)
+    periods = {(d, ""): span(build, d) for d in doc_ids}
+    whole = [document_period(build, d) for d in doc_ids]
+    clause_begin = np.array([_ordinal(p.begin) for p in whole] + [0], dtype=np.int64)[records.doc]
+    clause_end = np.array([_ordinal(p.end) for p in whole] + [0], dtype=np.int64)[records.doc]
+    doc_begin = np.array([_ordinal(periods[(d, "")].begin) for d in doc_ids] + [0], dtype=np.int64)[records.doc]
+    doc_end = np.array([_ordinal(periods[(d, "")].end) for d in doc_ids] + [0], dtype=np.int64)[records.doc]
+    begin = np.where(records.clause, clause_begin, doc_begin)
+    end = np.where(records.clause, clause_end, doc_end)
+    own = [i for i, d in enumerate(doc_ids)
+           if build.docs[d]["areas"] or any(link.clause for link in relations.links(build, d))]
+    order = np.argsort(records.doc, kind="stable")
+    firsts = np.searchsorted(records.doc[order], own)
+    lasts = np.searchsorted(records.doc[order], own, side="right")
+    for i, lo, hi in zip(own, firsts, lasts):
+        doc = build.document(doc_ids[i])
+        for n in order[lo:hi].tolist():
+            if records.clause[n] and records.live[n]:
+                clause = doc.clause(build.record(n)["path"])
+                period = periods[(doc.id, clause.path)] = clause_period(build, doc, clause)
+                begin[n], end[n] = _ordinal(period.begin), _ordinal(period.end)
+    return _Table(begin, end, periods)
+
+
+def mask(build: Build, day: dt.date) -> np.ndarray:
+    """The records not known to be out of force on `day` (those of unknown period are kept)."""
+    table = _table(build)
+    d = day.toordinal()
+    return ~(((table.begin != NO_ORDINAL) & (d < table.begin)) | ((table.end != NO_ORDINAL) & (d > table.end)))
+
+
+def period(build: Build, doc_id: str, path: str = "") -> Period:
+    """The period of a document's record (path "") or of one of its clauses."""
+    table = _table(build)
+    if (doc_id, path) in table.periods:
+        return table.periods[(doc_id, path)]
+    return document_period(build, doc_id)
+
+
+def state(build: Build, doc_id: str, path: str, day: dt.date) -> State:
+    return period(build, doc_id, path).state(day)
