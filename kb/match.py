@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from . import periods
 from .citation import cite, url
 from .model import Clause, Document
 from .profile import REGIONS, Profile, normalise_region, parse_date, within
@@ -408,19 +409,23 @@ def _caveats(profile: Profile, open_ended: bool) -> list[str]:
 
 
 def match(build: Build, profile: Profile) -> MatchResult:
-    """Every measure of the documents with support areas (laws have none), judged for one profile."""
+    """Every measure of the documents with support areas (laws have none), judged for one profile;
+    every policy document not wholly held is named, with areas or not (嘉峪关's own 13条 and 48条,
+    of which nothing is held, have none)."""
     result = MatchResult(profile)
     area_order = {name: n for n, name in enumerate(taxonomy().area_names)}
     ranked = []
     open_ended = False
     for doc_id, entry in build.docs.items():
-        if not entry["areas"]:
+        if entry["type"] in taxonomy().law_types:
             continue
-        doc = build.document(doc_id)
+        doc = periods.derived(build, build.document(doc_id))    # periods as held extensions move them
         if doc.coverage not in COMPLETE_COVERAGES:
             result.incomplete.append({"doc_id": doc.id, "title": doc.title, "short_title": doc.short_title,
                                       "level": doc.level, "coverage": doc.coverage,
                                       "coverage_note": doc.coverage_note, "url": url(doc.id)})
+        if not entry["areas"]:
+            continue
         for n, clause in enumerate(_measures(doc)):
             chain = _chain(doc, clause)
             texts = list(dict.fromkeys(str(c.meta["conditions_text"]) for c in chain if c.meta.get("conditions_text")))

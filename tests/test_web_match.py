@@ -223,10 +223,12 @@ def test_catering_page_lists_the_measures_it_gets_with_reasons(catering, caterin
     assert [text(li) for li in shown.xpath('.//ul[@class="open"]/li')] == item.open_conditions
 
 
-def test_reasons_on_the_page_read_as_people_write_them(catering_page):
-    shown = text(section(catering_page, "certain"))
-    assert "3月15日在执行期内（2020年3月1日至5月31日）" in shown
-    assert "3月15日在执行期内，自2020年1月1日起，截止日期未公布" in shown
+def test_reasons_on_the_page_read_as_people_write_them(catering, catering_page):
+    vat = item_in(catering_page, "certain", _find(catering.certain, *VAT_1_PERCENT)[0].url)
+    assert "3月15日在执行期内（2020年3月1日至5月31日）" in text(vat)
+    loss = _find(catering.applicable, *LOSS_8_YEARS)[0]
+    shown = item_in(catering_page, "certain" if loss in catering.certain else "possible", loss.url)
+    assert "3月15日在执行期内，自2020年1月1日起，截止日期未公布" in text(shown)
     results = text(catering_page.xpath('//section[@class="match-results"]')[0])
     assert not re.search(r"\d{4}-\d{2}-\d{2}", results)
 

@@ -81,14 +81,12 @@ def test_small_catering_business_outside_hubei(page, artifacts, expected):
     expect(jump.get_by_role("link", name=f"可能可以享受 {len(expected.possible)} 条")).to_be_visible()
 
     certain, possible = page.locator("section#certain"), page.locator("section#possible")
-    for measure in (VAT_1_PERCENT, LOSS_8_YEARS):
-        item = _find(expected.certain, *measure)[0]
-        expect(_link(certain, item)).to_be_visible()
-        expect(_measure(certain, item)).to_contain_text(item.reasons[-1])
-    for measure in (SOCIAL_INSURANCE, HOUSING_FUND):        # their clauses state conditions to confirm
+    vat = _find(expected.certain, *VAT_1_PERCENT)[0]
+    expect(_link(certain, vat)).to_be_visible()
+    expect(_measure(certain, vat)).to_contain_text(vat.reasons[-1])
+    for measure in (SOCIAL_INSURANCE, HOUSING_FUND, LOSS_8_YEARS):    # their clauses state conditions to confirm
         item = _find(expected.possible, *measure)[0]
         expect(_measure(possible, item).locator("ul.open")).to_have_text(item.open_conditions)
-    vat = _find(expected.certain, *VAT_1_PERCENT)[0]
     expect(_measure(certain, vat).locator(".facts")).to_contain_text("优惠比例1%")
 
     not_applicable = page.locator("section#not-applicable")
@@ -166,7 +164,7 @@ def test_certain_group_and_the_13_48_notice_come_first(browser, server, shots, u
 
 def test_result_link_opens_the_clause(page, expected):
     _fill_catering(page)
-    item = _find(expected.certain, *LOSS_8_YEARS)[0]
+    item = _find(expected.certain, *VAT_1_PERCENT)[0]
     _link(page.locator("section#certain"), item).click()
     expect(page).to_have_url(re.compile(re.escape(item.url) + "$"))
     expect(page.locator(".citation-text")).to_have_text(item.citation)
