@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import html
 import json
 import math
@@ -9,6 +10,7 @@ import re
 import sys
 from pathlib import Path
 
+from .dates import EXPECTED, parse_iso
 from .layout import IndexUnavailable
 from .library import Library
 from .limits import DEFAULT as LIMITS, Limits
@@ -34,7 +36,7 @@ def cmd_search(args) -> int:
     filters = {"area": args.area or []}
     limits = Limits.of({name: value for name, value in (("max_results", args.max_results),
                                                          ("time_limit", args.time_limit)) if value is not None})
-    result = search(Library(args.index), args.query, filters=filters, limit=args.limit, limits=limits)
+    result = search(Library(args.index), args.query, filters=filters, limit=args.limit, limits=limits, as_of=args.as_of)
     if args.json:
         _print_json(result.to_json())
         return 0
@@ -60,6 +62,8 @@ def cmd_search(args) -> int:
         print(f"{n}. {hit.citation}{badge}")
         if hit.heading:
             print(f"   {hit.heading}")
+        if hit.in_force_label:
+            print(f"   {args.as_of.isoformat()}：{hit.in_force_label}")
         if hit.snippet:
             print(f"   {_plain(hit.snippet, tty)}")
         print(f"   {hit.url}\n")
@@ -77,6 +81,14 @@ def positive(kind: type, what: str):
             raise argparse.ArgumentTypeError(f"{what}：{text}")
         return n
     return parse
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type for --as-of: YYYY-MM-DD, else a Chinese message."""
+    day = parse_iso(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 {EXPECTED}")
+    return day
 
 
 def cmd_check(args) -> int:
@@ -261,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"最多给出的结果数（默认 {LIMITS.max_results}）；超出时提示")
     s.add_argument("--time-limit", type=positive(float, "检索时限应为大于 0 的秒数"), metavar="SECONDS",
                    help=f"检索时限，秒（默认 {LIMITS.time_limit:g}）；超时给出已找到的最佳结果并提示")
+    s.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                   help="只列出这一天在执行期内的条款（执行期限未记录的照常列出并注明）")
     s.set_defaults(func=cmd_search)
 
     c = sub.add_parser("check", help="检查政策文件格式")

@@ -61,6 +61,8 @@ class Period:
             return State(False, f"已过执行期（{self.end.isoformat()} 截止）")
         if self.begin is None:
             return State(None, f"{UNKNOWN}（起始日期未记录，{self.end.isoformat()} 截止）")
+        if self.extended_by:
+            return State(True, f"在执行期内（经延长至 {self.end.isoformat()}）" if self.end else "在执行期内（经延长，截止日期未公布）")
         return State(True, "在执行期内" + ("" if self.end else "（截止日期未公布）"))
 
     def text(self) -> str:

@@ -10,6 +10,7 @@ clause the words stand (a heading that states the measure above a passing mentio
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
@@ -18,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import query as kbquery
-from . import snippet, thesaurus
+from . import periods, snippet, thesaurus
 from .citation import cite, url
 from .engine import SUBWORD_COVER, Scored
 from .library import Build, Library
@@ -70,6 +71,10 @@ class Hit:
     coverage: str
     level: str
     match: str = "text"      # text | citation | document
+    # on the date asked (as_of): in its period (True), outside it (False: only a clause named in the
+    # query, which is opened whatever its period), or of a period not recorded (None); and in Chinese
+    in_force: bool | None = None
+    in_force_label: str = ""
 
 
 @dataclass
@@ -91,6 +96,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
+    as_of: str = ""           # the date whose measures in force were asked for (YYYY-MM-DD)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -186,7 +192,8 @@ def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[st
 
 
 def search(library: Library, q: str, filters: dict[str, list[str]] | None = None, limit: int = 10,
-           page: int = 1, sort: str = "relevance", facets: bool = False, limits: Limits = DEFAULT) -> SearchResult:
+           page: int = 1, sort: str = "relevance", facets: bool = False, limits: Limits = DEFAULT,
+           as_of: dt.date | None = None) -> SearchResult:
     if not 1 <= limit <= limits.max_limit:
         raise SearchError(f"每页条数应在 1 到 {limits.max_limit} 之间")
     if not 1 <= page <= MAX_PAGE:
@@ -199,7 +206,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     parsed = kbquery.parse(q)
     result = SearchResult(query=q or "", total=0, hits=[], page=page, limit=limit,
                           expanded=parsed.expansions, ignored=parsed.dropped, truncated=parsed.truncated,
-                          filters=filters, sort=sort)
+                          filters=filters, sort=sort, as_of=as_of.isoformat() if as_of else "")
     targets, rest, named, result.notices = _referenced(build, parsed.text)
     if targets:
         parsed = kbquery.parse(rest)
@@ -233,6 +240,8 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             result.suggested_area = _nearest_area(parsed.text)
     if parsed.concepts:
         allowed = engine.allowed(filters)
+        if as_of:
+            allowed &= periods.mask(build, as_of)
         depth = max(limits.rerank_depth, reachable)
         shown_mask, rows, result.relaxed = _text_matches(build, engine, parsed, allowed, depth, sort, named, budget)
         result.total = int(np.count_nonzero(shown_mask))
@@ -248,6 +257,12 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     result.hits = [x if isinstance(x, Hit) else _text_hit(build, *x, words)
                    for x in [*lookup_hits, *rows][start:min(start + limit, limits.max_results)]]
     result.notices.extend(budget.notices)
+    if as_of:
+        result.notices.append(f"只列出 {as_of.isoformat()} 在执行期内的条款；执行期限本库未记录的条款照常列出，"
+                              f"注明“{periods.UNKNOWN}”。")
+        for hit in result.hits:
+            state = periods.state(build, hit.doc_id, hit.path, as_of)
+            hit.in_force, hit.in_force_label = state.in_force, state.label
     return result
 
 

@@ -21,7 +21,7 @@ def search_json():
     args = search_args(request.args)
     facets = request.args.get("facets", "") in ("1", "true")
     result = search(store.library(), args["q"], args["filters"], args["limit"], args["page"], args["sort"],
-                    facets=facets, limits=store.limits())
+                    facets=facets, limits=store.limits(), as_of=args["as_of"])
     return jsonify(result.to_json())
 
 

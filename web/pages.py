@@ -42,8 +42,9 @@ def home():
 
 
 def search_url(result: SearchResult, toggle: tuple[str, str] | None = None, page: int = 1,
-               sort: str | None = None, clear: bool = False) -> str:
-    """The results URL for this search with one filter value toggled (or all cleared), another page or sort."""
+               sort: str | None = None, clear: bool = False, dated: bool = True) -> str:
+    """The results URL for this search with one filter value toggled (or all cleared), another page or
+    sort, or without its date (dated=False)."""
     filters = {} if clear else {k: list(v) for k, v in result.filters.items()}
     if toggle:
         key, value = toggle
@@ -58,6 +59,8 @@ def search_url(result: SearchResult, toggle: tuple[str, str] | None = None, page
         pairs.append(("sort", sort or result.sort))
     if result.limit != DEFAULT_LIMIT:
         pairs.append(("limit", result.limit))
+    if result.as_of and dated and not clear:
+        pairs.append(("as_of", result.as_of))
     if page > 1:
         pairs.append(("page", page))
     return url_for("pages.search_page") + "?" + urlencode(pairs)
@@ -74,7 +77,7 @@ def search_page():
         return render_template("search.html", result=None, q="")
     limits = store.limits()
     result = search(store.library(), args["q"], filters, args["limit"], args["page"], args["sort"], facets=True,
-                    limits=limits)
+                    limits=limits, as_of=args["as_of"])
     if result.lookup and result.page == 1:
         return redirect(result.lookup)
     # no page past what limits.max_results lets a search reach: kb.search answers those with a notice only

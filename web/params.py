@@ -1,8 +1,11 @@
 """Search parameters from a query string, shared by the results page and /api/search."""
 from __future__ import annotations
 
+import datetime as dt
+
 from werkzeug.datastructures import MultiDict
 
+from kb.dates import EXPECTED, parse_iso
 from kb.query import MAX_QUERY
 from kb.search import SearchError
 
@@ -27,6 +30,17 @@ def _integer(args: MultiDict, name: str, default: int, label: str) -> int:
         raise SearchError(f"{label}必须是整数，收到的是“{raw[:20]}”") from None
 
 
+def as_of(args: MultiDict) -> dt.date | None:
+    """The date whose measures in force are asked for (as_of=YYYY-MM-DD, what a date input sends)."""
+    raw = args.get("as_of", "").strip()
+    if not raw:
+        return None
+    day = parse_iso(raw)
+    if day is None:
+        raise SearchError(f"日期“{raw[:20]}”无法识别，请写成 {EXPECTED}")
+    return day
+
+
 def search_args(args: MultiDict, limit: int = 10) -> dict:
     """Keyword arguments for kb.search.search; bad values raise SearchError (a 400), a q over MAX_Q a 414."""
     q = args.get("q", "")
@@ -39,4 +53,5 @@ def search_args(args: MultiDict, limit: int = 10) -> dict:
         limit=_integer(args, "limit", limit, "每页条数"),
         page=_integer(args, "page", 1, "页码"),
         sort=args.get("sort", "relevance") or "relevance",
+        as_of=as_of(args),
     )
