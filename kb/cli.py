@@ -174,20 +174,24 @@ def cmd_match(args) -> int:
         _print_json(result.to_json())
         return 0
     print(f"企业情况：{_profile_line(result.profile)}")
-    for status in ("applicable", "not_applicable", "undetermined"):
+    for caveat in result.caveats:
+        print(f"说明：{caveat}")
+    for status in ("certain", "possible", "not_applicable", "undetermined"):
         items = getattr(result, status)
         print(f"\n== {STATUS_LABELS[status]}（{len(items)} 条）==")
-        for area, group in result.grouped(status):
-            print(f"\n【{area}】")
+        groups = [("", items)] if status == "possible" else result.grouped(status)    # possible: fewest open first
+        for area, group in groups:
+            if area:
+                print(f"\n【{area}】")
             for item in group:
                 print(f"· {item.citation}{'  ' + item.heading if item.heading else ''}")
                 if status != "undetermined":
-                    print(f"  {'理由' if status == 'applicable' else '原因'}：{'；'.join(item.reasons)}")
+                    print(f"  {'原因' if status == 'not_applicable' else '理由'}：{'；'.join(item.reasons)}")
                 if item.open_conditions and status != "not_applicable":
                     print(f"  待确认：{'；'.join(item.open_conditions)}")
                 facts = [*(f"{BENEFIT_LABELS[k]}：{v}" for k, v in item.benefit.items()), item.deadline and f"截止：{item.deadline}",
                          item.department and f"负责部门：{item.department}"]
-                if status == "applicable" and any(facts):
+                if status in ("certain", "possible") and any(facts):
                     print(f"  {'；'.join(f for f in facts if f)}")
                 print(f"  {item.url}")
     if result.incomplete:

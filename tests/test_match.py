@@ -551,7 +551,8 @@ def test_cli_json_is_the_library_result(library, policies_index, catering):
 def test_cli_text_groups_by_area(policies_index):
     out = _kb("match", "-", "--index", str(policies_index), stdin=CATERING.read_text(encoding="utf-8"))
     assert out.returncode == 0, out.stderr
-    assert "== 可以享受" in out.stdout and "【援企稳岗】" in out.stdout and "理由：" in out.stdout
+    assert "== 确定可以享受" in out.stdout and "== 可能可以享受" in out.stdout and "【援企稳岗】" in out.stdout
+    assert "理由：" in out.stdout and "待确认：" in out.stdout and "说明：" in out.stdout
 
 
 @pytest.mark.parametrize("content, message", [
