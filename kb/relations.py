@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .citation import clause_part
 from .schema import Relation
 
 if TYPE_CHECKING:   # the checker imports this module, and the library imports the checker
@@ -62,12 +63,17 @@ class Link:
         measure it concerns (on the side acted on, it comes first; on the other, after the document)."""
         out, incoming = SAYS[self.type]
         if self.direction == OUT:
-            text = out.format(other=self.other + (f"“{clause_name}”" if clause_name else ""))
+            text = out.format(other=self.other + _named(clause_name))
         else:
-            text = (f"“{clause_name}”" if clause_name else "") + incoming.format(other=self.other)
+            text = _named(clause_name) + incoming.format(other=self.other)
         if self.type == "延长" and until:
             text += f"至 {until.isoformat()}"
         return text
+
+
+def _named(clause_name: str) -> str:
+    """第一条 as it is, a heading in quotes: “电费按原到户电价95%结算”."""
+    return clause_name if clause_name.startswith("第") or not clause_name else f"“{clause_name}”"
 
 
 def _written(entry: dict) -> list[Relation]:
@@ -129,6 +135,23 @@ def _extension(build: Build, doc_id: str, path: str, seen: frozenset[str]) -> Ex
 def extension(build: Build, doc_id: str, path: str = "") -> Extension | None:
     """The held extension of a whole document (path "") or of one of its clauses, if any."""
     return _extension(build, doc_id, path, frozenset())
+
+
+def described(build: Build, doc_id: str) -> list[tuple[Link, str]]:
+    """Each relation of a document with the sentence its page shows (被《…》延长至 2020-12-31): an
+    extension between held documents ends where the extending one does; the clause concerned is
+    named by its number, or by its heading where it has none (要点)."""
+    out = []
+    for link in links(build, doc_id):
+        extender = doc_id if link.direction == OUT else link.id
+        until = _end(build, extender, frozenset()) if link.type == "延长" and link.id else None
+        acted_on = link.id if link.direction == OUT else doc_id
+        name = ""
+        if link.clause and acted_on:
+            unit = build.document(acted_on).clause(link.clause)
+            name = clause_part(unit.path) or unit.display_heading
+        out.append((link, link.sentence(until, name)))
+    return out
 
 
 # ---------------------------------------------------------------- the checker's cross-file rules

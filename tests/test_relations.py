@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from kb import periods, relations
 from kb.check import check_paths, validate
@@ -16,6 +17,7 @@ from kb.docformat import parse_text
 from kb.index import build
 from kb.schema import FRONT_MATTER, Relation
 from tests.conftest import ROOT
+from web import create_app
 
 FILE = ("---\nid: doc-a\ntitle: 某通知\ntype: 通知\nlevel: 市\nstatus: 已失效\ncoverage: 官方全文\n"
         "sources: [http://example.org]\n{extra}---\n\n## 一、甲\n\n正文。\n")
@@ -195,3 +197,64 @@ def test_the_status_follows_a_held_extension_with_its_reason(library):
         "现行有效", f"{via}至 2020-12-31", True)
     social = b.document(SOCIAL_INSURANCE)
     assert periods.validity(b, social) == periods.Validity(social.status, social.status_note, False)
+
+
+# ---------------------------------------------------------------- pages and /api/doc
+
+@pytest.fixture(scope="module")
+def client(policies_index):
+    return create_app(policies_index).test_client()
+
+
+def _shown(client, url: str) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
+    """(the relations section's (sentence, link) pairs, the provenance list as term → text) of a page."""
+    tree = lxml_html.fromstring(client.get(url).get_data(as_text=True))
+    items = [(" ".join(li.text_content().split()), (li.xpath(".//a/@href") or [None])[0])
+             for li in tree.xpath('//section[@class="relations"]//li')]
+    terms = dict(zip((" ".join(e.text_content().split()) for e in tree.xpath('//section[@class="provenance"]//dt')),
+                     (" ".join(e.text_content().split()) for e in tree.xpath('//section[@class="provenance"]//dd'))))
+    return items, terms
+
+
+def test_both_documents_pages_show_the_extension(client, library):
+    b = library.build()
+    extension = f"《{b.docs[EXTENSION]['title']}》（发改价格〔2020〕994号）"
+    extended, terms = _shown(client, f"/doc/{ELECTRICITY}")
+    assert extended == [(f"“电费按原到户电价95%结算”被{extension}延长至 2020-12-31", f"/doc/{EXTENSION}")]
+    assert terms["施行期间"] == "2020-02-01 至 2020-06-30"       # the two-part tariff was not extended
+    assert terms["效力状态"] == (f"已失效：按执行期限 2020-12-31 推定已失效（经《{b.docs[EXTENSION]['title']}》延长）")
+    extending, _ = _shown(client, f"/doc/{EXTENSION}")
+    assert extending == [(f"延长《{b.docs[ELECTRICITY]['title']}》“电费按原到户电价95%结算”的执行期限至 2020-12-31",
+                          f"/doc/{ELECTRICITY}/%E8%A6%81%E7%82%B91")]
+    on_clause, terms = _shown(client, f"/doc/{ELECTRICITY}/{FIRST_POINT}")
+    assert on_clause == extended and terms["执行期限"] == "2020-02-01 至 2020-12-31"
+    tariff, terms = _shown(client, f"/doc/{ELECTRICITY}/{SECOND_POINT}")
+    assert tariff == [] and terms["执行期限"] == "2020-02-01 至 2020-06-30"
+    # the extending document's own clause of the same path is not the one extended
+    assert _shown(client, f"/doc/{EXTENSION}/{FIRST_POINT}")[0] == []
+
+
+def test_both_pages_show_what_the_resumption_notice_rests_on_and_an_extension_not_held(client, library):
+    b = library.build()
+    assert _shown(client, f"/doc/{RESUMPTION}")[0] == [(f"依据《{b.docs[PROVINCE]['title']}》", f"/doc/{PROVINCE}")]
+    assert _shown(client, f"/doc/{PROVINCE}")[0] == [(f"《{b.docs[RESUMPTION]['title']}》以本文件为依据", f"/doc/{RESUMPTION}")]
+    assert _shown(client, f"/doc/{SOCIAL_INSURANCE}")[0] == [("被人社部发〔2020〕49号延长（本库未收录该文件）", None)]
+    assert _shown(client, "/doc/jyg-48tiao-2020")[0] == []
+
+
+def test_api_doc_carries_the_relations_both_ways_with_the_derived_status(client, library):
+    b = library.build()
+    data = client.get(f"/api/doc/{ELECTRICITY}").get_json()
+    assert data["relations"] == [{
+        "type": "延长", "direction": "in", "id": EXTENSION, "title": b.docs[EXTENSION]["title"],
+        "doc_no": "发改价格〔2020〕994号", "clause": FIRST_POINT, "url": f"/doc/{EXTENSION}",
+        "text": f"“电费按原到户电价95%结算”被《{b.docs[EXTENSION]['title']}》（发改价格〔2020〕994号）延长至 2020-12-31"}]
+    assert data["validity"] == {"status": "已失效", "derived": True,
+                                "reason": f"按执行期限 2020-12-31 推定已失效（经《{b.docs[EXTENSION]['title']}》延长）"}
+    assert data["period"] == {"from": "2020-02-01", "until": "2020-06-30", "extended_by": "", "text": "2020-02-01 至 2020-06-30"}
+    assert [(r["type"], r["direction"], r["id"]) for r in client.get(f"/api/doc/{EXTENSION}").get_json()["relations"]] == [
+        ("延长", "out", ELECTRICITY)]
+    social = client.get(f"/api/doc/{SOCIAL_INSURANCE}").get_json()
+    assert [(r["type"], r["direction"], r["id"], r["title"], r["doc_no"]) for r in social["relations"]] == [
+        ("延长", "in", "", "", "人社部发〔2020〕49号")]
+    assert social["validity"]["derived"] is False

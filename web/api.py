@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from kb import browse
+from kb import browse, periods, relations
 from kb.citation import url
 from kb.search import search
 from kb.taxonomy import taxonomy
@@ -27,11 +27,20 @@ def search_json():
 
 @bp.get("/doc/<doc_id>")
 def document_json(doc_id: str):
-    doc = store.document(store.build(), doc_id)
+    b = store.build()
+    doc = store.document(b, doc_id)
     data = doc.to_json()
     data.pop("source_path", None)   # a path on the server, of no use to a client
     data["url"] = url(doc.id)
     data["citation"] = docview.citation(doc)
+    # the written relations as both documents see them (the front matter holds one side only)
+    data["relations"] = [dict(link.to_json(), text=text, url=url(link.id) if link.id else "")
+                         for link, text in relations.described(b, doc_id)]
+    validity, period = periods.validity(b, doc), periods.document_period(b, doc_id)
+    data["validity"] = {"status": validity.status, "reason": validity.reason, "derived": validity.derived}
+    data["period"] = {"from": period.start.isoformat() if period.start else "",
+                      "until": period.end.isoformat() if period.end else "",
+                      "extended_by": period.extended_by, "text": period.text()}
     for entry, clause in zip(data["clauses"], doc.clauses):
         entry["url"] = url(doc.id, clause.path)
         entry["citation"] = docview.citation(doc, clause.path)

@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from kb import browse
+from kb import browse, periods, relations
 from kb.citation import clause_part, url as clause_url
 from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
 from kb.stats import stats
@@ -96,7 +96,9 @@ def document(doc_id: str):
     doc = store.document(b, doc_id)
     return render_template("document.html", doc=doc, entry=b.docs[doc_id], blocks=docview.blocks(doc),
                            citation=docview.citation(doc), coverage_text=taxonomy().coverages.get(doc.coverage, ""),
-                           preamble=to_html(doc.preamble), summary=to_html(doc.summary))
+                           preamble=to_html(doc.preamble), summary=to_html(doc.summary),
+                           relations=relations.described(b, doc_id), validity=periods.validity(b, doc),
+                           period=periods.document_period(b, doc_id))
 
 
 @bp.get("/doc/<doc_id>/<path:clause_path>")
@@ -110,6 +112,9 @@ def clause(doc_id: str, clause_path: str):
     children = [c for c in doc.clauses if c.parent == found.path]
     return render_template(
         "clause.html", doc=doc, clause=found, html=to_html(found.text), children=children,
+        relations=[(link, text) for link, text in relations.described(b, doc_id)
+                   if link.direction == relations.IN and link.clause == found.path],
+        validity=periods.validity(b, doc), period=periods.period(b, doc.id, found.path),
         citation=docview.citation(doc, found.path), title=docview.title(found),
         permalink=permalink, permalink_text=unquote(permalink),
         previous=doc.clauses[position - 1] if position else None,
