@@ -1,6 +1,7 @@
 """Search quality, pinned as behaviour (the scores live in bench/eval): synonyms expand and say so,
 question forms find what their keywords find, references open their clause, and what the catalog
 knows (validity, newest version, the region served) orders answers that match equally."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,9 +111,12 @@ def test_the_newest_version_ranks_first_when_both_answer(laws):
 # ---------------------------------------------------------------- what the catalog knows
 
 def test_a_document_in_force_ranks_above_an_expired_one_with_the_same_text(policies_copy, tmp_path):
-    original = (policies_copy / "cs-swzj-2020-8.md").read_text(encoding="utf-8")
+    # the real document recorded as expired, and the same text under another id recorded as in force:
+    # only the status differs
+    original = re.sub(r"^status: .*$", "status: 已失效", (policies_copy / "cs-swzj-2020-8.md").read_text(encoding="utf-8"),
+                      count=1, flags=re.M)
     assert "status: 已失效" in original
-    # the same real text under another id, recorded as in force: only the status differs
+    (policies_copy / "cs-swzj-2020-8.md").write_text(original, encoding="utf-8")
     twin = original.replace("id: cs-swzj-2020-8", "id: cs-swzj-2020-8-twin").replace("status: 已失效", "status: 现行有效")
     twin = twin.replace("short_title: 财税公告2020年第8号", "short_title: 财税公告2020年第8号副本")
     twin = twin.replace("title: 关于支持新型冠状病毒", "title: 副本关于支持新型冠状病毒", 1)   # not a version of it

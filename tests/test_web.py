@@ -72,7 +72,9 @@ def test_results_show_marked_snippets_and_keep_the_query(client, library):
     assert [a.get("href") for a in tree.xpath('//ol[@class="hits"]/li/h2/a')] == [h.url for h in expected.hits]
     assert tree.xpath('//p[@class="snippet"]/mark')
     assert all(m.text_content() == "增值税" for m in tree.xpath('//p[@class="snippet"]/mark'))
-    assert tree.xpath('//input[@name="q"]/@value') == ["增值税"]
+    # the search box keeps the query, and so does the date form's hidden field
+    assert tree.xpath('//input[@name="q"]/@value') == ["增值税", "增值税"]
+    assert tree.xpath('//input[@id="q-header"]/@value') == ["增值税"]
     assert f"共 {expected.total} 条" in response.get_data(as_text=True)
     first = tree.xpath('//ol[@class="hits"]/li')[0]
     assert expected.hits[0].status in first.text_content()
@@ -211,11 +213,22 @@ def test_clause_page_has_citation_context_validity_and_source(client, doc):
     assert tree.xpath('//button[@data-copy="citation"]')
     assert clause.heading in tree.xpath("//h1")[0].text_content()
     assert tree.xpath('//nav[@class="breadcrumb"]//a/@href')[0] == url(DOC_ID)
-    assert "已失效" in tree.xpath('//p[@role="note"]')[0].text_content()
+    assert tree.xpath('//main//span[contains(@class, "badge")]')[0].text == doc.status
     assert tree.xpath('//ul[@class="sources"]//a/@href') == doc.sources
     assert tree.xpath('//a[@rel="prev"]/@href') == [url(DOC_ID, doc.clauses[2].path)]
     assert tree.xpath('//a[@rel="next"]/@href') == [url(DOC_ID, doc.clauses[4].path)]
     assert tree.xpath('//p[@class="permalink-line"]/a/@href')[0].endswith(url(DOC_ID, clause.path))
+
+
+def test_only_the_clauses_of_an_expired_document_warn_against_citing_them(client, library):
+    b = library.build()
+    docs = [b.document(i) for i in sorted(b.docs) if b.document(i).clauses]
+    assert {d.expired for d in docs} == {True, False}
+    for d in docs:
+        tree = page(client.get(url(d.id, d.clauses[0].path)))
+        assert tree.xpath('//main//span[contains(@class, "badge")]')[0].text == d.status, d.id
+        warning = ["本条所在文件已失效，仅供查考，不宜作为现行依据引用。"] if d.expired else []
+        assert texts(tree, '//p[@role="note"]') == warning, d.id
 
 
 def test_nested_clause_shows_its_context(client, library):
