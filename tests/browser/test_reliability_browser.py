@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
+from kb.docformat import parse_file
 from kb.index import build
 from tests.browser.conftest import serving
 from tests.conftest import ROOT
@@ -25,6 +26,10 @@ PAYLOADS = ['<script>window.__pwned = "script"</script>', '[点我](javascript:w
 ATTACK = " ".join(PAYLOADS)
 # the only scripts a page may hold: the site's own files
 SITE_SCRIPTS = sorted(f"/static/{p.name}" for p in (ROOT / "web" / "static").glob("*.js"))
+# clause 一 of the real document as committed, after which the attack goes (whatever its wording is today),
+# and its last phrase, a search for which shows the attack in the snippet
+CLAUSE_ONE = next(c.text for c in parse_file(ROOT / "policies" / f"{DOC_ID}.md").clauses if c.path == "一")
+CLAUSE_ONE_END = CLAUSE_ONE.rstrip("。").split("，")[-1]
 WATCH = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective));
@@ -38,7 +43,8 @@ def attacked_site(tmp_path_factory, policies_index):
     subprocess.run(["cp", "-r", str(ROOT / "policies"), str(policies)], check=True)
     path = policies / f"{DOC_ID}.md"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("允许一次性计入当期成本费用", f"允许一次性计入当期成本费用\n\n{ATTACK}\n\n", 1)
+    assert CLAUSE_ONE in text
+    text = text.replace(CLAUSE_ONE, f"{CLAUSE_ONE}\n\n{ATTACK}\n\n", 1)
     text = re.sub(r"^summary: (.*)$", lambda m: "summary: '" + f"{ATTACK} {m.group(1)}".replace("'", "''") + "'",
                   text, count=1, flags=re.M)
     text = text.replace("sources:\n", "sources:\n  - javascript:window.__pwned='source'\n", 1)
@@ -73,7 +79,7 @@ def _nothing_ran(page) -> None:
     assert links and set(links) <= {"http:", "https:", "mailto:"}
 
 
-PAGES = [f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/{quote('一')}", f"/search?q={quote('一次性计入当期成本费用')}",
+PAGES = [f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/{quote('一')}", f"/search?q={quote(CLAUSE_ONE_END)}",
          "/area/finance-tax"]
 # the payload's Markdown link [点我](javascript:…) becomes an <a> without its href where a document is
 # rendered (its summary and its clause on the document page, the clause on the clause page); a snippet shows it as text
