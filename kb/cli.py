@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .dates import EXPECTED, parse_iso
 from .layout import IndexUnavailable
+from .filters import FILTERS, choices
 from .library import Library
 from .limits import DEFAULT as LIMITS, Limits
 from .match import BENEFIT_LABELS, STATUS_LABELS, match
@@ -33,7 +34,7 @@ def _plain(snippet_html: str, tty: bool) -> str:
 
 
 def cmd_search(args) -> int:
-    filters = {"area": args.area or []}
+    filters = {f.key: getattr(args, f.key) or [] for f in FILTERS}
     limits = Limits.of({name: value for name, value in (("max_results", args.max_results),
                                                          ("time_limit", args.time_limit)) if value is not None})
     result = search(Library(args.index), args.query, filters=filters, limit=args.limit, limits=limits, as_of=args.as_of)
@@ -269,7 +270,11 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="搜索条款")
     s.add_argument("query")
-    s.add_argument("--area", action="append", help="支持领域（名称或英文标识），可重复")
+    for f in FILTERS:
+        values = "、".join(choices(f))
+        s.add_argument(f"--{f.key}", action="append", metavar="值",
+                       help=f"{f.title}{'（名称或英文标识）' if f.key == 'area' else ''}，可重复（多个值为“或”）"
+                            + (f"；可选：{values}" if values else ""))
     s.add_argument("--limit", type=int, default=10)
     s.add_argument("--json", action="store_true")
     s.add_argument("--index", default=DEFAULT_INDEX)

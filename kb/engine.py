@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import segment, wordfreq
+from .filters import BY_KEY, FACETS, FILTERS
 from .postings import Postings
 from .query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .records import Records
@@ -23,7 +24,6 @@ TILED_BOOST = 0.3            # a word found as the dictionary words that tile it
 SUBWORD_BOOST = 0.3          # a record holding only the longest word inside a typed word (加班 of 加班费)
 SUBWORD_COVER = 0.5          # and the share of the concept it covers
 TAG_BOOST = 1.0              # a record tagged with what a word names scores as the word once in its text
-DOC_FIELDS = ("level", "status", "coverage", "type")      # a document's, filtered on as given
 
 
 @dataclass
@@ -64,8 +64,8 @@ class Engine:
         self.avg = {f: reader.field_length(f) / max(self.size, 1) for f, _ in FIELDS}
         self.norm = {f: K1 * ((1 - B) + B * records.lengths[f] / (self.avg[f] or 1.0)) for f, _ in FIELDS}
         self.doc_list = list(docs.values())
-        self.doc_values = {key: [d.get(key) or "" for d in self.doc_list] for key in DOC_FIELDS}
-        self.doc_values["issuer"] = [d["issuers"] for d in self.doc_list]
+        # each document filter's value per document, in catalog order (a list for issuers)
+        self.doc_values = {f.key: [d.get(f.field) or "" for d in self.doc_list] for f in FILTERS if not f.tagged}
         self.doc_dates = np.array([d["date"] or "" for d in self.doc_list])
         wordfreq.load()
 
@@ -223,12 +223,10 @@ class Engine:
         r = self.records
         mask = r.live.copy()
         for key, values in filters.items():
-            if key == "area":
-                mask &= r.bit_mask("areas", values)
-                continue
-            if key == "enterprise":
-                # a clause naming no kind of enterprise applies to every kind (困难企业缓缴 for any size)
-                mask &= r.bit_mask("enterprise", values) | (r.enterprise == 0)
+            f = BY_KEY[key]
+            if f.tagged:
+                passes = r.bit_mask(f.field, values)
+                mask &= passes | (getattr(r, f.field) == 0) if f.untagged_match else passes
                 continue
             wanted = set(values)
             docs = np.array([bool(wanted & set(v)) if isinstance(v, list) else v in wanted
@@ -236,22 +234,23 @@ class Engine:
             mask &= docs[r.doc] if len(docs) else False
         return mask
 
-    def facets(self, mask: np.ndarray, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    def facets(self, mask: np.ndarray) -> dict[str, dict[str, int]]:
+        """Counts of each facet's values over the masked records."""
         r = self.records
         out: dict[str, dict[str, int]] = {}
         per_doc = np.bincount(r.doc[mask], minlength=len(self.doc_list))
         present = np.flatnonzero(per_doc)
-        for name in names:
-            if name in ("areas", "enterprise"):
-                out[name] = r.bit_counts(name, mask)
+        for f in FACETS:
+            if f.tagged:
+                out[f.facet] = r.bit_counts(f.field, mask)
                 continue
             counts: dict[str, int] = {}
             for i in present:
-                values = self.doc_values[name][i]
+                values = self.doc_values[f.key][i]
                 for v in values if isinstance(values, list) else [values]:
                     if v:
                         counts[v] = counts.get(v, 0) + int(per_doc[i])
-            out[name] = counts
+            out[f.facet] = counts
         return out
 
     def dates(self) -> np.ndarray:

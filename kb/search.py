@@ -22,6 +22,7 @@ from . import query as kbquery
 from . import periods, snippet, thesaurus
 from .citation import cite, url
 from .engine import SUBWORD_COVER, Scored
+from .filters import BY_KEY, FILTERS, choices
 from .library import Build, Library
 from .limits import DEFAULT, Limits
 from .segment import normalise
@@ -44,8 +45,6 @@ MIN_COVER = 0.5          # a partial match shows when it covers half as much of 
 THESAURUS_MAX = 4        # thesaurus synonyms tried for a word the index lacks
 SUGGESTIONS = 6          # similar index words offered when nothing matched
 LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
-FILTERS = ("area", "level", "issuer", "enterprise", "status", "coverage", "type")
-FACET_FIELDS = ("areas", "level", "issuer", "enterprise", "status")
 
 
 class SearchError(ValueError):
@@ -172,20 +171,20 @@ def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, se
 
 
 def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """Filters as the engine takes them: known keys, known values (a support area also by its slug)."""
     out: dict[str, list[str]] = {}
     tax = taxonomy()
     for key, values in (filters or {}).items():
-        if key not in FILTERS:
-            raise SearchError(f"未知的筛选条件“{key}”")
+        f = BY_KEY.get(key)
+        if f is None:
+            raise SearchError(f"未知的筛选条件“{key}”，可用：{'、'.join(x.key for x in FILTERS)}")
         values = [v for v in values if v]
         if key == "area":
-            areas = []
-            for v in values:
-                area = tax.area_by_name_or_slug(v)
-                if area is None:
-                    raise SearchError(f"未知的支持领域“{v}”，可选：{'、'.join(tax.area_names)}")
-                areas.append(area.name)
-            values = areas
+            values = [a.name if (a := tax.area_by_name_or_slug(v)) else v for v in values]
+        allowed = choices(f)
+        for v in values:
+            if allowed and v not in allowed:
+                raise SearchError(f"未知的{f.title}“{v}”，可选：{'、'.join(allowed)}")
         if values:
             out[key] = values
     return out
@@ -246,7 +245,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         shown_mask, rows, result.relaxed = _text_matches(build, engine, parsed, allowed, depth, sort, named, budget)
         result.total = int(np.count_nonzero(shown_mask))
         if facets:
-            result.facets = engine.facets(shown_mask, FACET_FIELDS)
+            result.facets = engine.facets(shown_mask)
         seen = {(x.doc_id, x.path) for x in lookup_hits}
         rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]
     shown = len(lookup_hits) + len(rows)

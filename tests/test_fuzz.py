@@ -121,10 +121,11 @@ def _pairs(params: dict) -> list[tuple[str, str]]:
 def _expected_valid(params: dict) -> bool:
     """Independent of web/params.py: which parameter sets the documented limits accept."""
     limit, page = params.get("limit", "").strip(), params.get("page", "").strip()
-    areas = [a for a in params.get("area", []) if a]
+    # a filter with a vocabulary takes only its values (an area also by its slug); issuers are open
+    vocabularies = {"area": AREA_VALUES, "level": TAX.levels, "status": TAX.statuses, "enterprise": TAX.enterprise_types}
     return ((not limit or _valid_int(limit, 1, MAX_LIMIT)) and (not page or _valid_int(page, 1, MAX_PAGE))
             and params.get("sort", "relevance") in ("relevance", "date", "")
-            and all(a in AREA_VALUES for a in areas))
+            and all(v in allowed for key, allowed in vocabularies.items() for v in params.get(key, []) if v))
 
 
 @FUZZ

@@ -8,19 +8,19 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from kb import browse, periods, relations
 from kb.citation import clause_part, url as clause_url
+from kb.filters import FACETS
 from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
 from kb.stats import stats
 from kb.taxonomy import taxonomy
 
-from . import docview, store
+from . import docview, store, timeline
 from .errors import PageError
-from .params import FACET_PARAM, FILTER_KEYS, MAX_Q, search_args
+from .params import FACET_PARAM, FILTER_KEYS, MAX_Q, as_of, search_args
 from .render import is_web_link, to_html
 
 bp = Blueprint("pages", __name__)
 
-FACET_TITLES = {"areas": "支持领域", "level": "发文层级", "issuer": "发文机关", "enterprise": "企业类型",
-                "status": "效力状态"}
+FACET_TITLES = {f.facet: f.title for f in FACETS}
 DEFAULT_LIMIT = 10
 
 
@@ -28,7 +28,8 @@ DEFAULT_LIMIT = 10
 def _template_globals(state):
     # globals rather than a context processor: imported macros see globals only
     state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
-                                       clause_part=clause_part, max_q=MAX_Q)
+                                       clause_part=clause_part, max_q=MAX_Q,
+                                       match_timeline=lambda result: timeline.for_match(store.build(), result))
 
 
 @bp.get("/")
@@ -127,6 +128,8 @@ def area(slug: str):
     found = taxonomy().area_by_slug(slug)
     if found is None:
         raise PageError(404, f"没有标识为“{slug[:40]}”的支持领域。可选的领域见下方。")
-    groups = browse.area_documents(store.build(), found.name)
-    return render_template("area.html", area=found, groups=groups,
-                           total=sum(len(g.clauses) for g in groups))
+    day = as_of(request.args)
+    b = store.build()
+    groups = browse.area_documents(b, found.name)
+    return render_template("area.html", area=found, groups=groups, total=sum(len(g.clauses) for g in groups),
+                           timeline=timeline.for_area(b, groups, day), as_of=day.isoformat() if day else "")

@@ -6,6 +6,7 @@ import datetime as dt
 from werkzeug.datastructures import MultiDict
 
 from kb.dates import EXPECTED, parse_iso
+from kb.filters import FACETS, FILTERS
 from kb.query import MAX_QUERY
 from kb.search import SearchError
 
@@ -15,9 +16,9 @@ from .errors import PageError
 # the request line the server reads (web/__main__.py). Above kb's MAX_QUERY, so a pasted paragraph is
 # still searched (its beginning, and the user told); 600 Chinese characters still fit gunicorn's 8190-byte line.
 MAX_Q = 600
-FILTER_KEYS = ("area", "level", "issuer", "enterprise", "status")
-# facet field in kb.search's results → the filter parameter that selects it
-FACET_PARAM = {"areas": "area", "level": "level", "issuer": "issuer", "enterprise": "enterprise", "status": "status"}
+FILTER_KEYS = tuple(f.key for f in FILTERS)
+# facet name in kb.search's results → the filter parameter that selects it
+FACET_PARAM = {f.facet: f.key for f in FACETS}
 
 
 def _integer(args: MultiDict, name: str, default: int, label: str) -> int:
