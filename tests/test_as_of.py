@@ -127,10 +127,10 @@ def test_results_page_has_a_date_field_marks_each_hit_and_keeps_the_date_in_its_
     assert form.xpath('.//label[@for="as-of"]')[0].text_content() == "只看这一天在执行期内的条款"
     assert {(i.get("name"), i.get("value")) for i in form.xpath('.//input[@type="hidden"]')} == {("q", "电费"), ("level", "国家")}
     hits = tree.xpath('//li[@class="hit"]')
-    assert hits and all(h.xpath('.//p[contains(@class, "in-force")]') for h in hits)
+    assert hits and all(h.xpath('.//p[contains(@class, "as-of-state")]') for h in hits)
     billing = next(h for h in hits if h.xpath(f'.//h2/a[@href="/doc/{ELECTRICITY}/%E8%A6%81%E7%82%B91"]'))
-    assert billing.xpath('.//p[contains(@class, "in-force")]')[0].text_content() == "2020-09-01：在执行期内（经延长至 2020-12-31）"
-    assert "yes" in billing.xpath('.//p[contains(@class, "in-force")]')[0].get("class")
+    assert billing.xpath('.//p[contains(@class, "as-of-state")]')[0].text_content() == "2020-09-01：在执行期内（经延长至 2020-12-31）"
+    assert "yes" in billing.xpath('.//p[contains(@class, "as-of-state")]')[0].get("class")
     sort_link = tree.xpath('//p[@class="sort"]//a')[0].get("href")
     assert "as_of=2020-09-01" in sort_link
     undated = form.xpath('.//a[text()="不限日期"]')[0].get("href")
