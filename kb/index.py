@@ -25,7 +25,7 @@ from whoosh import fields, index as whoosh_index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from . import faults, records as record_arrays, segment
+from . import changes, faults, records as record_arrays, segment
 from .analysis import Codec, text_field
 from .check import check_paths, policy_files
 from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, document_intact, document_name, read_json
@@ -390,6 +390,10 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
             _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),
                                                "docs": entries, "clauses": summary.clauses})
             _write_json(new / "manifest.json", manifest)
+            # the change record goes with the build it describes (kb/changes.py): the serving one's, and this one's
+            before = read_json(serving / "manifest.json", {}) if serving else {}
+            step = changes.entry(before, manifest, dt.datetime.now().astimezone())
+            _write_json(new / changes.CHANGES, changes.recorded(changes.read(serving) if serving else [], step))
             _fsync_dir(new)
             _fsync_dir(root / DOCS)
             faults.reach(faults.CATALOG_WRITTEN)

@@ -11,7 +11,7 @@ from flask import Flask
 from kb.library import Library
 from kb.limits import DEFAULT, Limits
 
-from . import api, cite, errors, match, pages, security
+from . import api, cite, errors, feeds, match, pages, security
 
 # where `python -m web` serves by default; it passes the address it was started on (or --base-url)
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -39,6 +39,7 @@ def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(match.bp)
     app.register_blueprint(cite.bp)
+    app.register_blueprint(feeds.bp)
     errors.register(app)
     security.register(app)
     return app
