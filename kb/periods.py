@@ -21,7 +21,7 @@ import numpy as np
 from . import relations
 from .profile import parse_date
 
-if TYPE_CHECKING:   # the checker imports the matcher, which imports this module
+if TYPE_CHECKING:   # the checker imports the matcher, which imports this module: no search side loaded
     from .library import Build
     from .model import Clause, Document
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from .citation import clause_part
 from .schema import Relation
 
-if TYPE_CHECKING:   # the checker imports this module, and the library imports the checker
+if TYPE_CHECKING:   # the checker imports this module: it does not load the search side (library, engine)
     from .library import Build
     from .model import Document
 

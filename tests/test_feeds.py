@@ -4,7 +4,6 @@ documents' dates, the library's and each area's, linked from the pages."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from xml.etree import ElementTree as ET
 
 import pytest
