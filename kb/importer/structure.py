@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..taxonomy import taxonomy
 from .. import dates, docno
 from ..check import PLACEHOLDER
 from ..docformat import ANNEX, annex_name
@@ -290,7 +291,7 @@ def draft(paragraphs: list[str], source: str) -> Draft:
         status = "已失效"
     else:
         status = PLACEHOLDER
-        comments["status"] = "现行有效、已失效、已修改、尚未生效 之一"
+        comments["status"] = f"{'、'.join(taxonomy().statuses)} 之一"
     if not found.doc_no:
         comments["doc_no"] = "原文未找到文号；确无文号时删去此行"
     elif docno.standard(found.doc_no) != found.doc_no:
