@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..taxonomy import taxonomy
 from .. import dates, docno
 from ..check import PLACEHOLDER
 from ..docformat import ANNEX, annex_name
+from ..taxonomy import taxonomy
 from ..numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
 from ..refs import DOC_NO, NOTICE_NO
 from .ids import document_id
