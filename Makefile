@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index check clean
+.PHONY: run preview test index check clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)），请先安装"; exit 1; }
@@ -21,6 +21,10 @@ check: $(STAMP)
 # `index` is incremental (a no-op when policies/ is unchanged), so run always serves a fresh index
 run: index
 	$(PY) -m web --host 127.0.0.1 --port 5000
+
+# for policy writers: every save is checked and built within a second or two, problems shown on each page
+preview: $(STAMP)
+	$(PY) -m web --watch --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -11,7 +11,7 @@ from flask import Flask
 from kb.library import Library
 from kb.limits import DEFAULT, Limits
 
-from . import api, cite, errors, feeds, match, pages, security
+from . import api, cite, errors, feeds, match, pages, preview, security
 
 # where `python -m web` serves by default; it passes the address it was started on (or --base-url)
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -20,10 +20,11 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None = None) -> Flask:
     """The site over the index in `index_dir`. `config` overrides Flask settings and the site's own:
     BASE_URL, the address people reach the site at, from which permalinks are written; SEARCH_LIMITS,
-    some of kb.limits.Limits' names with their values (the rest keep their defaults). A bad setting
+    some of kb.limits.Limits' names with their values (the rest keep their defaults); PREVIEW, true when
+    served by python -m web --watch: every page lists the problems found in the policy files. A bad setting
     raises ValueError with a Chinese message here, before any request is served."""
     app = Flask(__name__)
-    app.config.from_mapping(BASE_URL=DEFAULT_BASE_URL, SEARCH_LIMITS={})
+    app.config.from_mapping(BASE_URL=DEFAULT_BASE_URL, SEARCH_LIMITS={}, PREVIEW=False)
     if config is not None:
         app.config.from_mapping(config)
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
@@ -42,6 +43,7 @@ def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None
     app.register_blueprint(feeds.bp)
     errors.register(app)
     security.register(app)
+    preview.register(app)
     return app
 
 

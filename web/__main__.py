@@ -1,5 +1,6 @@
 """python -m web [--host H] [--port P] [--base-url URL] [--index DIR] [--threads N] [--workers N]
-[--max-results N] [--time-limit SECONDS]: serve the site.
+[--max-results N] [--time-limit SECONDS] [--watch [--policies DIR]]: serve the site; with --watch,
+also rebuild the index on every save under the policies folder (web/preview.py).
 
 gunicorn runs N worker processes (gthread) on one listening socket, so searches use every core
 instead of queuing behind one interpreter's GIL.
@@ -11,6 +12,7 @@ import errno
 import os
 import socket
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from gunicorn.app.base import BaseApplication
@@ -19,7 +21,7 @@ from kb.cli import positive
 from kb.limits import DEFAULT as LIMITS
 from kb.search import MAX_LIMIT, MAX_PAGE
 
-from . import create_app
+from . import create_app, preview
 from .params import MAX_Q
 from .worker import Worker
 
@@ -31,9 +33,10 @@ REQUEST_LINE = 9 * MAX_Q + 2700
 
 
 class Site(BaseApplication):
-    def __init__(self, index: str, listen_fd: int, workers: int, threads: int, base_url: str, limits: dict):
+    def __init__(self, index: str, listen_fd: int, workers: int, threads: int, base_url: str, limits: dict,
+                 watching: bool):
         self.index = index
-        self.config = {"BASE_URL": base_url, "SEARCH_LIMITS": limits}
+        self.config = {"BASE_URL": base_url, "SEARCH_LIMITS": limits, "PREVIEW": watching}
         self.settings = {
             "bind": [f"fd://{listen_fd}"],
             "worker_class": Worker,
@@ -119,7 +122,16 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"翻页最多能看到的结果数（默认 {LIMITS.max_results}）；更深的页只提示加筛选条件")
     p.add_argument("--time-limit", type=positive(float, "检索时限应为大于 0 的秒数"), metavar="SECONDS",
                    help=f"每次检索的时限，秒（默认 {LIMITS.time_limit:g}）；超时返回已找到的最佳结果并提示")
+    p.add_argument("--watch", action="store_true", help="预览：监视政策文件目录，保存后自动检查并增量更新索引，"
+                   "有问题时每个页面顶部列出")
+    p.add_argument("--policies", help="--watch 监视的政策文件目录（默认 policies/）")
     args = p.parse_args(argv)
+    if args.policies is not None and not args.watch:
+        p.error("--policies 只与 --watch 一起使用")
+    policies = args.policies or "policies"
+    if args.watch and not Path(policies).is_dir():
+        print(f"找不到政策文件目录：{policies}（--policies 应为存放政策文件的目录）", file=sys.stderr)
+        return 1
     limits = {name: value for name, value in (("max_results", args.max_results), ("time_limit", args.time_limit))
               if value is not None}
     try:
@@ -128,9 +140,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"无法在 {args.host}:{args.port} 启动：{reason(exc)}", file=sys.stderr)
         return 1
     print(f"惠企政策知识库：{bound_address(args.host, args.port)}/ （索引 {args.index}，按 Ctrl+C 停止）", flush=True)
-    # gunicorn takes the descriptor over (and closes it): the socket object must no longer own it
-    Site(args.index, sock.detach(), args.workers, args.threads, args.base_url or bound_address(args.host, args.port),
-         limits).run()
+
+    def serve():
+        # gunicorn takes the descriptor over (and closes it): the socket object must no longer own it
+        Site(args.index, sock.detach(), args.workers, args.threads, args.base_url or bound_address(args.host, args.port),
+             limits, args.watch).run()
+
+    if args.watch:
+        return preview.run(Path(policies), Path(args.index), serve)
+    serve()
     return 0
 
 
