@@ -1,6 +1,7 @@
 """The HTML pages: home, results, document, clause permalink, browse by area."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from urllib.parse import unquote, urlencode
 
@@ -8,7 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from kb import browse, periods, relations
 from kb.citation import clause_part, url as clause_url
-from kb.filters import FACETS
+from kb.filters import BY_KEY, FACETS
 from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
 from kb.stats import stats
 from kb.taxonomy import taxonomy
@@ -30,6 +31,13 @@ def _template_globals(state):
     state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
                                        clause_part=clause_part, max_q=MAX_Q,
                                        match_timeline=lambda result: timeline.for_match(store.build(), result))
+
+
+@bp.app_context_processor
+def _print_head():
+    # the print header says where and when a page was printed: the configured address, never the Host header
+    address = current_app.config["BASE_URL"] + unquote(request.full_path.rstrip("?"))
+    return dict(page_address=address, printed_on=dt.date.today().isoformat())
 
 
 @bp.get("/")
@@ -83,12 +91,32 @@ def search_page():
         return redirect(result.lookup)
     # no page past what limits.max_results lets a search reach: kb.search answers those with a notice only
     pages = min(math.ceil(min(result.total, limits.max_results) / result.limit), MAX_PAGE)
-    facets = [(field, FACET_TITLES[field], FACET_PARAM[field],
-               sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
-              for field, values in result.facets.items() if values]
+    facets, shared = facet_panel(result)
     status = 404 if result.total and result.page > pages else 200
-    return render_template("search.html", result=result, q=result.query, pages=pages, facets=facets,
-                           search_url=search_url, facet_param=FACET_PARAM), status
+    return render_template("search.html", result=result, q=result.query, pages=pages, facets=facets, shared=shared,
+                           chosen=sum(len(v) for v in result.filters.values()), search_url=search_url), status
+
+
+# what the filter panel says under a facet whose untagged clauses pass its filter
+UNTAGGED_NOTE = "数字只计写明了该类的条款；未写明{title}的条款对各类都适用，选哪一类都会列出。"
+
+
+def facet_panel(result: SearchResult) -> tuple[list[tuple], list[str]]:
+    """The facets as the filter panel offers them, (field, title, param, [(value, count)], note) with the most
+    results first, and what every result shares. A value every result has narrows nothing: it is said once
+    (发文层级：国家) instead of offered, unless it is chosen and so can be taken off."""
+    offered, shared = [], []
+    for field, values in result.facets.items():
+        param, title = FACET_PARAM[field], FACET_TITLES[field]
+        chosen = result.filters.get(param, [])
+        common = sorted(v for v, n in values.items() if n == result.total and v not in chosen)
+        rest = sorted(((v, n) for v, n in values.items() if v not in common), key=lambda kv: (-kv[1], kv[0]))
+        if common:
+            shared.append(f"{title} {'、'.join(common)}")
+        if rest:
+            note = UNTAGGED_NOTE.format(title=title) if BY_KEY[param].untagged_match else ""
+            offered.append((field, title, param, rest, note))
+    return offered, shared
 
 
 @bp.get("/doc/<doc_id>")
