@@ -306,3 +306,99 @@ def test_api_errors_are_json(client):
     assert response.status_code == 404 and response.get_json()["status"] == 404
     response = client.post("/api/search?q=税")
     assert response.status_code == 405 and response.get_json()["error"]
+
+
+# ---------------------------------------------------------------- issue 15: what users see
+
+def test_results_come_before_the_filters_and_the_heading_names_query_and_count(client, library):
+    tree = page(client.get("/search?q=社保 减免"))
+    expected = search(library, "社保 减免", limit=10)
+    assert texts(tree, "//h1") == [f"“社保 减免”的搜索结果：共 {expected.total} 条"]
+    layout = tree.xpath('//div[@class="results-layout"]')[0]
+    assert [c.get("id") for c in layout] == ["results", "filters"]
+    # folded until asked for (app.js opens it beside the results on a wide screen), and said how to use
+    panel = tree.xpath('//details[@id="filters"]')[0]
+    assert panel.get("open") is None
+    assert "同一项中选几个为“或”" in panel.text_content()
+    assert tree.xpath('//p[@class="to-filters"]/a/@href') == ["#filters"]
+    # chips, not the ☐/☑ of a checkbox they are not
+    assert "☐" not in panel.text_content() and "☑" not in panel.text_content()
+
+
+def test_a_chosen_filter_opens_the_panel_and_a_value_every_result_has_is_said_once(client, library):
+    tree = page(client.get("/search?q=增值税&area=疫情防控保障"))
+    result = search(library, "增值税", {"area": ["疫情防控保障"]}, facets=True)
+    panel = tree.xpath('//details[@id="filters"]')[0]
+    assert panel.get("open") is not None
+    offered = {a.get("data-facet") for a in panel.xpath('.//a[contains(@class, "facet")]')}
+    every = {(field, v) for field, values in result.facets.items() for v, n in values.items() if n == result.total}
+    assert every                               # the query's results share their level, issuers, status…
+    shared = " ".join(texts(panel, './/p[@class="shared"]'))
+    for field, value in every:
+        key = "area" if field == "areas" else field
+        # offered only when chosen, so that it can be taken off; else said once
+        chosen = value in result.filters.get(key, [])
+        assert (f"{key}={value}" in offered) == chosen and (value in shared) != chosen, (field, value)
+    assert offered == {"area=疫情防控保障"}
+    assert tree.xpath('//a[@data-facet="area=疫情防控保障"]/@aria-current') == ["true"]
+
+
+def test_the_enterprise_facet_says_that_untagged_clauses_apply_to_every_kind(client):
+    tree = page(client.get("/search?q=社保 减免"))
+    note = texts(tree, '//nav[@class="facets"]//section[h3="企业类型"]/p[@class="facet-note"]')
+    assert note == ["数字只计写明了该类的条款；未写明企业类型的条款对各类都适用，选哪一类都会列出。"]
+    assert not tree.xpath('//nav[@class="facets"]//section[h3="支持领域"]/p[@class="facet-note"]')
+
+
+def test_print_header_names_the_site_the_address_and_the_day(client):
+    import datetime as dt
+    tree = page(client.get("/search?q=%E7%A4%BE%E4%BF%9D+%E5%87%8F%E5%85%8D"))
+    head = texts(tree, '//p[@class="print-head"]')
+    # the configured address (never the request's Host), readable
+    base = client.application.config["BASE_URL"]
+    assert head == [f"惠企政策知识库 · {base}/search?q=社保+减免 · 打印于 {dt.date.today().isoformat()}"]
+    assert tree.xpath('//button[@class="print"]')[0].get("hidden") is not None     # shown by app.js
+
+
+@pytest.mark.parametrize("doc_id, written, path", [
+    ("rsbf-2020-11", "第一条", "一"), ("rsbf-2020-11", "一、", "一"), ("rsbf-2020-11", "1", "一"),
+    ("rsbf-2020-11", "第1条", "一"), ("rsbf-2020-11", "要点一", "要点1"),
+    ("gan-fa-2020-5", "第二条第（一）项", "二/（一）"), ("gan-fa-2020-5", "二、/(二)", "二/（二）"),
+    ("gan-fa-2020-5", "第二条/第（一）项", "二/（一）"), ("gxmd-2020-14", "第一条/2", "一/2"),
+])
+def test_a_clause_written_as_citations_and_texts_number_it_redirects_to_its_permalink(client, doc_id, written, path):
+    response = client.get(f"/doc/{doc_id}/{written}")
+    assert response.status_code == 301
+    assert response.headers["Location"] == url(doc_id, path)
+    assert client.get(response.headers["Location"]).status_code == 200
+    dated = client.get(f"/doc/{doc_id}/{written}?as_of=2020-03-15")
+    assert dated.headers["Location"] == url(doc_id, path) + "?as_of=2020-03-15"
+
+
+def test_a_law_clause_is_found_by_its_number_in_any_writing():
+    from kb.check import load
+    from web.docview import canonical_path
+    law, problems = load(ROOT / "tests" / "fixtures" / "core" / "law-sample.md")
+    assert not problems and [c.path for c in law.clauses][:4] == ["第一条", "第二条", "第三条", "第三条之一"]
+    assert [canonical_path(law, p) for p in ("三", "3", "第3条", "第3条之1", "第三条之一")] == \
+        ["第三条", "第三条", "第三条", "第三条之一", "第三条之一"]
+
+
+@pytest.mark.parametrize("written", ["第九条", "第一条之一", "要点九", "第二条第（九）项", "/".join("一" * 9)])
+def test_an_alias_of_no_clause_is_still_a_404(client, written):
+    response = client.get(f"/doc/rsbf-2020-11/{written}")
+    assert response.status_code == 404 and "没有条款" in response.get_data(as_text=True)
+
+
+def test_the_extension_point_is_cited_as_the_document_that_made_it(client, library):
+    doc = library.build().document("rsbf-2020-11")
+    point = doc.clause("要点1")
+    assert point.heading.startswith("人社部发〔2020〕49号")
+    assert cite(doc.title, doc.doc_no, doc.status, point.path, point.heading) == "人社部发〔2020〕49号（已失效）"
+    tree = page(client.get(url(doc.id, point.path)))
+    assert texts(tree, '//p[@class="citation-text"]') == ["人社部发〔2020〕49号（已失效）"]
+    # a point of the document's own measures is still cited by its document, a clause by its number
+    assert cite(doc.title, doc.doc_no, doc.status, "一", doc.clause("一").heading) == f"《{doc.title}》（{doc.doc_no}）第一条（已失效）"
+    power = library.build().document("fgw-dianfei-2020")
+    own = power.clause("要点1")
+    assert cite(power.title, power.doc_no, power.status, own.path, own.heading) == cite(power.title, power.doc_no, power.status)

@@ -1,10 +1,14 @@
 """A document laid out for reading: structure headings, anchored clauses, table of contents."""
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 
-from kb.citation import cite
+from kb.citation import POINT_PREFIX, cite
 from kb.model import Clause, Document
+from kb.numbering import CN_NUM, cn_to_int, law_label, policy_label
+from kb.refs import find_clause_ref
 
 from .render import to_html
 
@@ -28,7 +32,8 @@ def anchor(path: str) -> str:
 
 
 def citation(doc: Document, path: str = "") -> str:
-    return cite(doc.title, doc.doc_no, doc.status, path)
+    clause = doc.clause(path) if path else None
+    return cite(doc.title, doc.doc_no, doc.status, path, clause.heading if clause else "")
 
 
 BODY_LEVEL = 3      # the document page has h1 title, h2 正文, then the document's own headings
@@ -66,3 +71,45 @@ def blocks(doc: Document) -> list[Block]:
         level = min(BODY_LEVEL + len(structure) + depth, 6)
         out.append(Block("clause", level, title(clause), clause, to_html(clause.text)))
     return out
+
+
+# how far a clause address is read: deeper than any document's numbering, and it keeps the guesses few
+MAX_SEGMENTS = 5
+_NUMBER = re.compile(rf"[{CN_NUM}]+|\d+")
+_ITEM = re.compile(rf"第?[（(]([{CN_NUM}]+|\d+)[）)]项?")
+_POINT = re.compile(rf"{POINT_PREFIX}([{CN_NUM}]+|\d+)")
+
+
+def _forms(segment: str) -> list[str]:
+    """The labels one part of a clause address may mean, most likely first: 第一条, 一、, 一 and 1 may each be
+    clause 一 or 第一条 (and 1 under a clause its item （一）); （二）, (二) and 第（二）项 item （二）; 要点一 the
+    point 要点1."""
+    text = re.sub(r"\s", "", segment).rstrip("、.．，,")
+    forms = [text]
+    ref = find_clause_ref(text)
+    if ref and ref.span == (0, len(text)):
+        forms += [f"{label}/{ref.item}" if ref.item else label for label in ref.labels]
+    elif m := _ITEM.fullmatch(text):
+        n = cn_to_int(m.group(1))
+        # Arabic in brackets is a 点 as written, （1）; Chinese a 项, （一）
+        forms += [policy_label(4 if m.group(1).isdecimal() else 2, n)] if n else []
+    elif m := _POINT.fullmatch(text):
+        n = cn_to_int(m.group(1))
+        forms += [f"{POINT_PREFIX}{n}"] if n else []
+    elif _NUMBER.fullmatch(text):
+        n = cn_to_int(text)
+        forms += [policy_label(1, n), law_label(n), str(n), policy_label(2, n)] if n else []
+    return list(dict.fromkeys(forms))
+
+
+def canonical_path(doc: Document, path: str) -> str | None:
+    """The permalink path of the clause an address names the way citations and people write it
+    (第一条 for 一, 第三条第（二）项 or 三、/(二) for 三/（二）), or None when no clause fits."""
+    segments = [s for s in path.split("/") if s.strip()]
+    if not segments or len(segments) > MAX_SEGMENTS:
+        return None
+    for parts in itertools.product(*(_forms(s) for s in segments)):
+        candidate = "/".join(parts)
+        if doc.clause(candidate) is not None:
+            return candidate
+    return None
