@@ -15,7 +15,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import TermNotFound
 
-CACHE_POSTINGS = 8_000_000      # postings kept decoded (8 bytes each, per server process)
+CACHE_POSTINGS = 2_000_000      # postings kept decoded (8 bytes each, per server process; bench/limits.py --memory)
 ENTRY_COST = 64                 # what an entry costs beyond its postings, counted as postings: an absent word costs too
 
 

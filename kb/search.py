@@ -295,6 +295,7 @@ class _Budget:
         self.limits = limits
         self.deadline = float("inf")
         self.notices: list[str] = []
+        self.phrase_checks = limits.max_phrase_checks     # records a query's quoted phrases may read, all together
 
     def start(self) -> None:
         """The clock starts once the query is understood: what a process loads once (dictionaries,
@@ -332,17 +333,20 @@ def _in_order(build: Build, concept: kbquery.Concept, mask: np.ndarray, score: n
               budget: _Budget) -> np.ndarray:
     """A quoted phrase's records, kept only where its words stand together as typed: the index holds
     words, not their order, so the records holding all of them are read and checked, the best
-    scored first, at most limits.max_phrase_checks of them and within the time limit."""
+    scored first: at most limits.max_phrase_checks for all the query's phrases together, within the
+    time limit (a phrase not checked in a record does not count as found there)."""
     if not (concept.phrase and " " in concept.word):
         return mask
     pattern = kbquery.in_order(tuple(concept.word.split(" ")))
-    candidates = Scored(mask, score, score, {}).top(budget.limits.max_phrase_checks + 1).tolist()
+    allowance = budget.phrase_checks
+    candidates = Scored(mask, score, score, {}).top(allowance + 1).tolist()
     checked = np.zeros_like(mask)
     for i, n in enumerate(candidates):
-        if i == budget.limits.max_phrase_checks or i % 64 == 0 and budget.spent():
-            budget.notices.append(f"带引号的短语只在得分最高的 {i} 条中核对了词序。")
+        if i == allowance or i % 64 == 0 and budget.spent():
+            budget.notices.append(f"带引号的短语“{concept.word.replace(' ', '')}”只在得分最高的 {i} 条中核对了词序。")
             break
         checked[n] = bool(pattern.search(build.record_text(n)[0].replace(" ", "")))
+        budget.phrase_checks -= 1
     return checked
 
 

@@ -147,3 +147,22 @@ def test_the_real_server_takes_both_flags(policies_index):
             data = json.load(response)
     assert data["hits"] == [] and data["total"] == 85
     assert any(DEPTH in n for n in data["notices"]) and any(TIMED_OUT in n for n in data["notices"])
+
+
+def test_quoted_phrases_share_one_budget_of_records_read(library, monkeypatch):
+    """max_phrase_checks bounds a query's phrase checks all together, however many phrases it quotes."""
+    from kb.limits import Limits
+    from kb.search import search
+
+    build = library.build()
+    reads = []
+    original = build.record_text
+    monkeypatch.setattr(build, "record_text", lambda n: reads.append(n) or original(n))
+    phrases = '"企业 社会保险" "住房 公积金" "延期 缴纳"'
+    search(library, phrases, limits=Limits(max_phrase_checks=10_000))
+    unbounded = len(reads)
+    assert unbounded > 6
+    reads.clear()
+    result = search(library, phrases, limits=Limits(max_phrase_checks=6, rerank_depth=1))
+    assert len(reads) <= 6 + 1          # six phrase checks, and the one record re-ranked
+    assert any("核对了词序" in n for n in result.notices)
