@@ -134,7 +134,14 @@ def document(doc_id: str):
 def clause(doc_id: str, clause_path: str):
     b = store.build()
     doc = store.document(b, doc_id)
-    found = store.clause(doc, clause_path.strip("/"))
+    path = clause_path.strip("/")
+    if doc.clause(path) is None:
+        # a citation's 第一条, or 一、 as the text numbers it, names clause 一: send the reader to its permalink
+        alias = docview.canonical_path(doc, path)
+        if alias is not None:
+            query = request.query_string.decode()
+            return redirect(clause_url(doc.id, alias) + (f"?{query}" if query else ""), 301)
+    found = store.clause(doc, path)
     position = doc.clauses.index(found)
     # from the configured address, never the request's Host header, which any client can forge
     permalink = current_app.config["BASE_URL"] + clause_url(doc.id, found.path)
