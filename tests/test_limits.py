@@ -63,9 +63,12 @@ def test_max_results_stops_the_pager_and_says_so_past_it(shallow):
     assert third.status_code == 404
     text = third.get_data(as_text=True)
     assert DEPTH in notes(text)
-    assert not lxml_html.fromstring(text).xpath("//ol[@class='hits']/li")
-    # the way back offered is the last page the setting lets anyone reach
-    assert "2 页" in text and "page=3" not in text
+    tree = lxml_html.fromstring(text)
+    assert not tree.xpath("//ol[@class='hits']/li")
+    # the way back offered is the last page the setting lets anyone reach, and no link goes deeper
+    last = tree.xpath("//main//p[contains(@class, 'message')]//a/@href")
+    assert [parse_qs(urlsplit(href).query)["page"] for href in last] == [["2"]]
+    assert not [href for href in tree.xpath("//a/@href") if int(parse_qs(urlsplit(href).query).get("page", ["1"])[0]) > 2]
 
 
 def test_max_results_in_the_api(shallow):
