@@ -12,6 +12,7 @@ filters with `mask` and marks each hit with `state`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -66,13 +67,24 @@ class Period:
         return State(True, "在执行期内" + ("" if self.end else "（截止日期未公布）"))
 
     def text(self) -> str:
-        """2020-02-01 至 2020-12-31, 自 2020-01-01 起（截止日期未公布）, 执行期限待确认."""
+        """2020-02-01 至 2020-12-31, 自 2020-01-01 起（截止日期未公布）, 自 2020-02-14 发文起至 2020-06-30,
+        执行期限待确认."""
         if not self.known:
             return UNKNOWN
         if self.begin is None:
             return f"至 {self.end.isoformat()}（起始日期未记录）"
-        since = self.begin.isoformat() + ("" if self.start else "（发文日期）")
-        return f"{since} 至 {self.end.isoformat()}" if self.end else f"自 {since} 起（截止日期未公布）"
+        if self.start is None:
+            since = f"自 {self.issued.isoformat()} 发文起"
+            return f"{since}至 {self.end.isoformat()}" if self.end else f"{since}（截止日期未公布）"
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}" if self.end else f"自 {self.start.isoformat()} 起（截止日期未公布）"
+
+
+_ISO_DAY = re.compile(r" ?\b(\d{4})-(\d{2})-(\d{2})\b ?")
+
+
+def in_words(text: str) -> str:
+    """A label or period with its dates as people write them (2020年6月30日), for pages that read so."""
+    return _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
 
 
 def _date(value) -> dt.date | None:

@@ -39,6 +39,14 @@ class Row:
         return _cut(self.what, SHORT_LABEL_CHARS)
 
     @property
+    def period_text(self) -> str:
+        return periods.in_words(self.period.text())
+
+    @property
+    def state_text(self) -> str:
+        return periods.in_words(self.state.label) if self.state else ""
+
+    @property
     def css(self) -> str:
         if self.state is None:
             return "plain"
@@ -90,12 +98,17 @@ class Timeline:
         return sum(1 for r in self.rows + self.unknown if r.state and r.state.in_force is in_force)
 
     @property
+    def day_text(self) -> str:
+        """The chosen date as the pages write dates (2020年3月15日)."""
+        return periods.in_words(self.day.isoformat()) if self.day else ""
+
+    @property
     def summary(self) -> str:
         """What the picture shows, in one sentence (its description for screen readers)."""
         total = len(self.rows) + len(self.unknown)
         if self.day is None:
             return f"共 {total} 项措施的执行期限。"
-        return (f"共 {total} 项措施；{self.day.isoformat()} 在执行期内的 {self.count(True)} 项，"
+        return (f"共 {total} 项措施；{self.day_text}在执行期内的 {self.count(True)} 项，"
                 f"不在执行期内的 {self.count(False)} 项，执行期限待确认的 {self.count(None)} 项。")
 
 
