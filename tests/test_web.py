@@ -402,3 +402,57 @@ def test_the_extension_point_is_cited_as_the_document_that_made_it(client, libra
     power = library.build().document("fgw-dianfei-2020")
     own = power.clause("要点1")
     assert cite(power.title, power.doc_no, power.status, own.path, own.heading) == cite(power.title, power.doc_no, power.status)
+
+
+def test_what_the_library_wrote_is_marked_apart_from_the_documents_words(client, library):
+    b = library.build()
+    doc = b.document("rsbf-2020-11")
+    tree = page(client.get(url(doc.id)))
+    # no official text is held: the body is not called 正文, and says what it is before any of it
+    body = tree.xpath('//section[@class="body"]')[0]
+    assert texts(body, "./h2") == ["部分条款（本库整理）"]
+    assert texts(body, './p[@class="editorial-note"]') == ["编者注 以下为本库摘要，非官方原文，引用前请核对原文。"]
+    # each heading the library wrote is marked, after the document's own number
+    headings = body.xpath('.//section[contains(@class, "clause")]/*[starts-with(@id, "clause-")]')
+    assert len(headings) == len(doc.clauses)
+    for h, c in zip(headings, doc.clauses):
+        assert h.xpath('./span[@class="editorial"]')[0].text == c.heading
+        assert h.xpath('./span[@class="editor-tag"]')[0].text == "编者拟"
+    assert texts(tree, '//section[@class="summary"]/h2') == ["本库概述"]
+    assert "非官方原文" in texts(tree, '//section[@class="summary"]/p[@class="editorial-note"]')[0]
+    meeting = page(client.get(url("gwy-cwhy-2020-02-11")))
+    assert texts(meeting, '//section[@class="body"]/h2') == ["报道中的要点（本库整理）"]
+    clause = page(client.get(url(doc.id, "一")))
+    assert texts(clause, '//h1/span[@class="editorial"]') == [doc.clause("一").heading]
+    assert texts(clause, '//p[@class="editorial-note"]') == ["编者注 以下为本库摘要，非官方原文，引用前请核对原文。"]
+    assert "核对条号和措辞" in texts(clause, '//p[@class="citation-hint"]')[0]
+    # every document held is held in the library's words, so no page calls its text 正文
+    for i in sorted(b.docs):
+        shown = texts(page(client.get(url(i))), '//section[@class="body"]/h2')
+        assert shown != ["正文"], i
+
+
+def test_official_text_is_headed_and_titled_as_the_documents_own():
+    from kb.check import load
+    from web import docview
+    law, _ = load(ROOT / "tests" / "fixtures" / "core" / "law-sample.md")
+    assert law.coverage == "官方全文"
+    assert not docview.editorial(law) and docview.body_heading(law) == "正文"
+
+
+def test_sources_say_their_kind_official_first_and_when_no_official_text_is_held(client, library):
+    from kb import sources
+    b = library.build()
+    for doc_id in ("rsbf-2020-11", "gan-fa-2020-5", "jj-2020-23"):
+        doc = b.document(doc_id)
+        for where in (url(doc_id), url(doc_id, doc.clauses[0].path)):
+            tree = page(client.get(where))
+            items = tree.xpath('//section[@class="provenance"]//ul[@class="sources"]/li')
+            assert [(i.xpath(".//a/@href")[0], i.xpath('./span[contains(@class, "source-kind")]')[0].text)
+                    for i in items] == sources.ordered(doc.sources), where
+            missing = texts(tree, '//section[@class="provenance"]//p[@class="no-official"]')
+            assert bool(missing) == (not sources.has_official(doc.sources)), where
+            assert all(m.startswith("未找到官方原文") for m in missing)
+    # gan-fa-2020-5 names a news site before its government one: the government's comes first
+    assert sources.ordered(b.document("gan-fa-2020-5").sources)[0][1] == "官方"
+    assert b.document("gan-fa-2020-5").sources[0] != sources.ordered(b.document("gan-fa-2020-5").sources)[0][0]

@@ -5,6 +5,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from kb.cite import FULL_TEXT
 from kb.citation import POINT_PREFIX, cite
 from kb.model import Clause, Document
 from kb.numbering import CN_NUM, cn_to_int, law_label, policy_label
@@ -20,11 +21,37 @@ def label_as_written(clause: Clause) -> str:
     return clause.label
 
 
+def title_parts(clause: Clause) -> tuple[str, str]:
+    """(三、, 运输…), (（一） , 免征…), (第八十二条, ''): the label as written, with the gap before a heading,
+    and the heading, which a page marks as the library's where the library wrote it."""
+    label = label_as_written(clause)
+    gap = "" if label.endswith("、") or not clause.heading or not label else " "
+    return label + gap, clause.heading
+
+
 def title(clause: Clause) -> str:
     """三、运输…, （一） 免征…, 第八十二条: the unit's label as written followed by its heading."""
-    label = label_as_written(clause)
-    gap = "" if label.endswith("、") or not clause.heading else " "
-    return f"{label}{gap}{clause.heading}".strip()
+    return "".join(title_parts(clause)).strip()
+
+
+# the words of a document held in anything but its official text are the library's
+EDITORIAL_NOTE = "以下为本库摘要，非官方原文，引用前请核对原文。"
+# what the document page calls the text it holds, by coverage; 正文 only for the official text
+BODY_HEADINGS = {FULL_TEXT: "正文", "要点摘要": "条款摘要（本库整理）", "部分条款": "部分条款（本库整理）",
+                 "仅目录信息": "内容说明（本库整理）"}
+# meetings and press conferences are held as what the reports said of them
+REPORTED_TYPES = ("会议", "新闻发布")
+
+
+def editorial(doc: Document) -> bool:
+    """Whether the text shown is the library's summary rather than the document's official words."""
+    return doc.coverage != FULL_TEXT
+
+
+def body_heading(doc: Document) -> str:
+    if editorial(doc) and doc.type in REPORTED_TYPES:
+        return "报道中的要点（本库整理）"
+    return BODY_HEADINGS.get(doc.coverage, "内容（本库整理）")
 
 
 def anchor(path: str) -> str:
@@ -50,6 +77,10 @@ class Block:
     @property
     def anchor(self) -> str:
         return anchor(self.clause.path) if self.clause else ""
+
+    @property
+    def parts(self) -> tuple[str, str]:
+        return title_parts(self.clause)
 
 
 def _structure(clause: Clause) -> list[str]:

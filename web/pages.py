@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from kb import browse, periods, relations
+from kb import browse, periods, relations, sources as kb_sources
 from kb.citation import clause_part, url as clause_url
 from kb.filters import BY_KEY, FACETS
 from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
@@ -31,6 +31,11 @@ def _template_globals(state):
     state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
                                        clause_part=clause_part, max_q=MAX_Q,
                                        match_timeline=lambda result: timeline.for_match(store.build(), result))
+
+
+# the sources macro (every page that lists a document's sources) labels and orders them
+bp.add_app_template_global(kb_sources.ordered, "sources_in_order")
+bp.add_app_template_global(kb_sources.has_official, "has_official_source")
 
 
 @bp.app_context_processor
@@ -104,7 +109,7 @@ UNTAGGED_NOTE = "数字只计写明了该类的条款；未写明{title}的条�
 def facet_panel(result: SearchResult) -> tuple[list[tuple], list[str]]:
     """The facets as the filter panel offers them, (field, title, param, [(value, count)], note) with the most
     results first, and what every result shares. A value every result has narrows nothing: it is said once
-    (发文层级：国家) instead of offered, unless it is chosen and so can be taken off."""
+    (发文层级 国家) instead of offered, unless it is chosen and so can be taken off."""
     offered, shared = [], []
     for field, values in result.facets.items():
         param, title = FACET_PARAM[field], FACET_TITLES[field]
@@ -124,6 +129,8 @@ def document(doc_id: str):
     b = store.build()
     doc = store.document(b, doc_id)
     return render_template("document.html", doc=doc, entry=b.docs[doc_id], blocks=docview.blocks(doc),
+                           editorial=docview.editorial(doc), editorial_text=docview.EDITORIAL_NOTE,
+                           body_heading=docview.body_heading(doc),
                            citation=docview.citation(doc), coverage_text=taxonomy().coverages.get(doc.coverage, ""),
                            preamble=to_html(doc.preamble), summary=to_html(doc.summary),
                            relations=relations.described(b, doc_id), validity=periods.validity(b, doc),
@@ -151,7 +158,8 @@ def clause(doc_id: str, clause_path: str):
         relations=[(link, text) for link, text in relations.described(b, doc_id)
                    if link.direction == relations.IN and link.clause == found.path],
         validity=periods.validity(b, doc), period=periods.period(b, doc.id, found.path),
-        citation=docview.citation(doc, found.path), title=docview.title(found),
+        citation=docview.citation(doc, found.path), title=docview.title(found), parts=docview.title_parts(found),
+        editorial=docview.editorial(doc), editorial_text=docview.EDITORIAL_NOTE,
         permalink=permalink, permalink_text=unquote(permalink),
         previous=doc.clauses[position - 1] if position else None,
         next=doc.clauses[position + 1] if position + 1 < len(doc.clauses) else None,
