@@ -3,8 +3,8 @@
 The process forks: the child is the ordinary server (gunicorn and its workers, which follow the
 index's `current` link) with the PREVIEW setting; the parent watches the policies folder and
 rebuilds (kb/preview.py). The server's workers learn of problems through the state file in the
-index folder (kb/previewstate.py), so their number does not matter. The watcher is kept out of gunicorn's process, which reaps every child it sees,
-those of a build's process pool too.
+index folder (kb/previewstate.py), so their number does not matter. The watcher is kept out of
+gunicorn's process, which reaps every child it sees, those of a build's process pool too.
 """
 from __future__ import annotations
 
