@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-from urllib.parse import quote
+from collections import Counter
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 
@@ -24,8 +25,9 @@ PAYLOADS = ['<script>window.__pwned = "script"</script>', '[点我](javascript:w
             '<a href="javascript:window.__pwned=\'a\'">链接</a>', '<img src=x onerror="window.__pwned=\'img\'">',
             '<svg onload="window.__pwned=\'svg\'"></svg>', '<iframe src="javascript:parent.__pwned=\'iframe\'"></iframe>']
 ATTACK = " ".join(PAYLOADS)
-# the only scripts a page may hold: the site's own files
-SITE_SCRIPTS = sorted(f"/static/{p.name}" for p in (ROOT / "web" / "static").glob("*.js"))
+# scripts, frames, images and drawings on a page, each as [tag, class, src]
+ELEMENTS = """() => [...document.querySelectorAll('script, iframe, svg, img')].map(e =>
+    [e.tagName.toUpperCase(), e.getAttribute('class') || '', e.getAttribute('src') || ''])"""
 # clause 一 of the real document as committed, after which the attack goes (whatever its wording is today),
 # and its last phrase, a search for which shows the attack in the snippet
 CLAUSE_ONE = next(c.text for c in parse_file(ROOT / "policies" / f"{DOC_ID}.md").clauses if c.path == "一")
@@ -55,27 +57,40 @@ def attacked_site(tmp_path_factory, policies_index):
 
 
 @pytest.fixture
-def page(browser, attacked_site):
+def page(browser, attacked_site, server):
     context = browser.new_context(base_url=attacked_site)
     context.add_init_script(WATCH)
     pg = context.new_page()
+    pg.clean_site = server
     pg.dialogs = []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
     yield pg
     context.close()
 
 
+def _own_elements(page) -> Counter:
+    """What the site itself puts on this page (its scripts, a timeline's drawing): the same address
+    served from the index without the attack."""
+    clean = page.context.browser.new_page()
+    try:
+        clean.goto(urlunsplit(urlsplit(page.clean_site)[:2] + urlsplit(page.url)[2:]))
+        return Counter(map(tuple, clean.evaluate(ELEMENTS)))
+    finally:
+        clean.close()
+
+
 def _nothing_ran(page) -> None:
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("window.__violations") == []
     assert page.dialogs == []
-    live = page.evaluate("""own => [...document.querySelectorAll('*')].filter(e =>
-        [...e.attributes].some(a => a.name.startsWith('on'))
-        || (['SCRIPT', 'IFRAME', 'SVG', 'IMG'].includes(e.tagName.toUpperCase())
-            && !(e.tagName === 'SCRIPT' && e.src && new URL(e.src).origin === location.origin
-                 && own.includes(new URL(e.src).pathname)))).map(e => e.outerHTML)""", SITE_SCRIPTS)
-    assert live == []
-    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.protocol)")
+    handlers = page.evaluate("""() => [...document.querySelectorAll('*')]
+        .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).map(e => e.outerHTML)""")
+    assert handlers == []
+    added = Counter(map(tuple, page.evaluate(ELEMENTS))) - _own_elements(page)
+    assert list(added.elements()) == []
+    # read from the attribute: an SVG drawing's <a> has no .protocol
+    links = page.evaluate("""() => [...document.querySelectorAll('a[href]')]
+        .map(a => new URL(a.getAttribute('href'), location.href).protocol)""")
     assert links and set(links) <= {"http:", "https:", "mailto:"}
 
 
