@@ -456,3 +456,30 @@ def test_sources_say_their_kind_official_first_and_when_no_official_text_is_held
     # gan-fa-2020-5 names a news site before its government one: the government's comes first
     assert sources.ordered(b.document("gan-fa-2020-5").sources)[0][1] == "官方"
     assert b.document("gan-fa-2020-5").sources[0] != sources.ordered(b.document("gan-fa-2020-5").sources)[0][0]
+
+
+def test_a_documents_hits_on_a_page_are_told_as_one_documents(client, library):
+    hits = search(library, "社保 减免", limit=10).hits
+    tree = page(client.get("/search?q=社保 减免"))
+    items = tree.xpath('//ol[@class="hits"]/li')
+    # the ranking's order is kept (the API and the CLI give the same)
+    assert [i.xpath("./h2/a/@href")[0] for i in items] == [h.url for h in hits]
+    firsts = {}
+    for n, (item, hit) in enumerate(zip(items, hits), 1):
+        assert item.get("id") == f"hit-{n}"
+        if hit.doc_id not in firsts:
+            firsts[hit.doc_id] = n
+            later = [m for m, h in enumerate(hits, 1) if h.doc_id == hit.doc_id and m > n]
+            note = texts(item, './p[@class="same-doc"]')
+            assert note == ([f"同一文件还有 {len(later)} 条：" + "、".join(texts(item, './p[@class="same-doc"]/a'))]
+                            if later else [])
+            assert item.xpath('./p[@class="same-doc"]/a/@href') == [f"#hit-{m}" for m in later]
+            assert item.get("data-same-doc") is None
+            assert item.xpath('./p[@class="meta"]/a/@href')[0] == url(hit.doc_id)
+        else:
+            # told as the document's, without its name and badges again; set in when it follows its like
+            assert texts(item, './p[contains(@class, "same-doc-of")]/a') == [f"见上方第 {firsts[hit.doc_id]} 个结果"]
+            assert not item.xpath('./p[@class="meta"]') and not item.xpath('.//span[contains(@class, "badge")]')
+            follows = hits[n - 2].doc_id == hit.doc_id
+            assert item.get("data-same-doc") == ("follows" if follows else "later")
+    assert len(firsts) < len(hits)                 # 人社部发〔2020〕11号 has most of the page

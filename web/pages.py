@@ -99,7 +99,22 @@ def search_page():
     facets, shared = facet_panel(result)
     status = 404 if result.total and result.page > pages else 200
     return render_template("search.html", result=result, q=result.query, pages=pages, facets=facets, shared=shared,
-                           chosen=sum(len(v) for v in result.filters.values()), search_url=search_url), status
+                           chosen=sum(len(v) for v in result.filters.values()), search_url=search_url,
+                           same_document=same_document(result.hits)), status
+
+
+def same_document(hits: list) -> list[tuple[int | None, list[int]]]:
+    """For each hit of a page, (the position of its document's first hit on the page, or None when it is that
+    one, the positions of the document's other hits when it is). The page keeps the ranking's order, which
+    /api/search and kb search share, and tells a document's first hit of the others (同一文件还有 N 条)."""
+    first: dict[str, int] = {}
+    others: dict[str, list[int]] = {}
+    for i, hit in enumerate(hits):
+        if hit.doc_id in first:
+            others[hit.doc_id].append(i)
+        else:
+            first[hit.doc_id], others[hit.doc_id] = i, []
+    return [(None, others[h.doc_id]) if first[h.doc_id] == i else (first[h.doc_id], []) for i, h in enumerate(hits)]
 
 
 # what the filter panel says under a facet whose untagged clauses pass its filter
