@@ -483,3 +483,10 @@ def test_a_documents_hits_on_a_page_are_told_as_one_documents(client, library):
             follows = hits[n - 2].doc_id == hit.doc_id
             assert item.get("data-same-doc") == ("follows" if follows else "later")
     assert len(firsts) < len(hits)                 # 人社部发〔2020〕11号 has most of the page
+
+
+def test_a_document_page_says_at_its_citation_that_no_official_text_is_held(client, library):
+    for doc_id in ("rsbf-2020-11", "jyg-48tiao-2020"):
+        doc = library.build().document(doc_id)
+        hint = texts(page(client.get(url(doc_id))), '//header[@class="doc-head"]/p[@class="citation-hint"]')
+        assert hint == [f"本库没有这份文件的官方原文（收录范围：{doc.coverage}），本页文字由本库整理；引用前请对照官方原文核对。"]
