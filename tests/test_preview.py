@@ -242,9 +242,10 @@ def until(condition, what: str):
 
 
 def watching(policies: Path, index: Path, port: int) -> subprocess.Popen:
+    # the messages for the writer are not read here: a pipe left unread would stop the preview once full
     proc = subprocess.Popen([sys.executable, "-m", "web", "--watch", "--policies", str(policies), "--index", str(index),
                              "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
     def up():
         assert proc.poll() is None, proc.stderr.read()
