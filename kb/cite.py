@@ -60,7 +60,8 @@ class Item:
 
     @property
     def citation(self) -> str:
-        return cite(self.doc.title, self.doc.doc_no, self.doc.status, self.path)
+        return cite(self.doc.title, self.doc.doc_no, self.doc.status, self.path,
+                    self.clause.heading if self.clause else "")
 
     @property
     def heading(self) -> str:
@@ -96,6 +97,8 @@ class Item:
         if self.clause is None:
             return "" if self.doc.clauses else "本库未收录这份文件的条款文本，只能引用整份文件。"
         if self.path.startswith(POINT_PREFIX):
+            if not self.citation.startswith("《"):
+                return "这是本库整理的要点，记录的是另一份文件的措施，因此引用那份文件的文号（本库未收录其全文）。"
             return "这是本库整理的要点，官方条号未能核实，因此引用到文件。"
         return ""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import segment, wordfreq
-from .filters import BY_KEY, FACETS, FILTERS
+from .filters import BY_KEY, FACETS, FILTERS, choices
 from .postings import Postings
 from .query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .records import Records
@@ -242,7 +242,12 @@ class Engine:
         present = np.flatnonzero(per_doc)
         for f in FACETS:
             if f.tagged:
-                out[f.facet] = r.bit_counts(f.field, mask)
+                counts = r.bit_counts(f.field, mask)
+                if f.untagged_match:
+                    # what choosing a value would give: its tagged clauses and those naming none
+                    untagged = int(np.count_nonzero(mask & (getattr(r, f.field) == 0)))
+                    counts = {v: counts.get(v, 0) + untagged for v in choices(f) if counts.get(v, 0) + untagged}
+                out[f.facet] = counts
                 continue
             counts: dict[str, int] = {}
             for i in present:

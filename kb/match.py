@@ -390,7 +390,7 @@ def _item(doc: Document, clause: Clause, chain: list[Clause], judgement: Judgeme
     areas = clause.areas or doc.areas
     return MatchItem(
         doc_id=doc.id, title=doc.title, doc_no=doc.doc_no, clause=clause.label, path=clause.path,
-        heading=clause.display_heading, citation=cite(doc.title, doc.doc_no, doc.status, clause.path),
+        heading=clause.display_heading, citation=cite(doc.title, doc.doc_no, doc.status, clause.path, clause.heading),
         url=url(doc.id, clause.path), area=areas[0], areas=list(areas), status=doc.status,
         reasons=judgement.reasons, open_conditions=judgement.open_conditions, unstated=judgement.unstated,
         period=judgement.period,

@@ -106,7 +106,7 @@ def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: s
     d = build.docs[doc_id]
     return Hit(doc_id=doc_id, title=d["title"], doc_no=d["doc_no"], date=d["date"],
                source=(d["sources"] or [""])[0], clause=label, path=path, heading=heading, areas=areas,
-               score=round(score, 4), citation=cite(d["title"], d["doc_no"], d["status"], path),
+               score=round(score, 4), citation=cite(d["title"], d["doc_no"], d["status"], path, heading),
                snippet=snippet.make(text, words), url=url(doc_id, path), status=d["status"],
                coverage=d["coverage"], level=d["level"], match=match)
 

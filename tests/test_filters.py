@@ -64,3 +64,11 @@ def test_vocabulary_backed_filters_offer_their_values():
     for f in FILTERS:
         if f.vocabulary:
             assert choices(f), f.key
+
+
+def test_a_facet_count_is_what_choosing_the_value_gives(library):
+    result = search(library, "社保 减免", limit=100, facets=True)
+    for facet in FACETS:
+        for value, count in result.facets[facet.facet].items():
+            chosen = search(library, "社保 减免", filters={facet.key: [value]}, limit=100)
+            assert chosen.total == count, (facet.key, value)

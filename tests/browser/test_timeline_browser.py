@@ -95,7 +95,7 @@ def test_area_page_timeline_marks_the_date(sized, shots, library):
     page.get_by_label("在时间轴上标出这一天").fill("2020-03-15")
     page.get_by_role("button", name="标出").click()
     figure = page.locator("figure.timeline")
-    expect(figure.get_by_role("img", name="本领域各项措施的执行期")).to_be_visible()
+    expect(figure.get_by_role("group", name="本领域各项措施的执行期")).to_be_visible()
     expect(figure.locator("figcaption")).to_have_text("本领域各项措施的执行期（竖线为 2020年3月15日）")
     expect(figure.locator(".day text")).to_have_text("3月15日")
     b = library.build()
@@ -117,7 +117,7 @@ def test_match_results_timeline_shows_what_covered_the_date_and_what_had_lapsed(
     result = match(library.build(), profile)
     page.goto("/match?" + "&".join(f"{k}={v}" for k, vs in _query(profile).items() for v in vs))
     figure = page.locator("section.match-results figure.timeline")
-    expect(figure.get_by_role("img", name="可以享受和因日期不适用的措施的执行期")).to_be_visible()
+    expect(figure.get_by_role("group", name="可以享受和因日期不适用的措施的执行期")).to_be_visible()
     expected = timeline.for_match(library.build(), result)
     _check_picture(page, figure, expected)
     rows = {r.url: r.css for r in expected.rows}
