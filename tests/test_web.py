@@ -490,3 +490,14 @@ def test_a_document_page_says_at_its_citation_that_no_official_text_is_held(clie
         doc = library.build().document(doc_id)
         hint = texts(page(client.get(url(doc_id))), '//header[@class="doc-head"]/p[@class="citation-hint"]')
         assert hint == [f"本库没有这份文件的官方原文（收录范围：{doc.coverage}），本页文字由本库整理；引用前请对照官方原文核对。"]
+
+
+def test_the_home_page_opens_with_the_citys_own_documents(client, library):
+    page = client.get("/").get_data(as_text=True)
+    city = [d for d in library.build().docs.values() if d["level"] == "市"]
+    assert city and page.index('id="city"') < page.index('id="areas"')
+    held = [d for d in city if d["clauses"]]
+    assert f"本库收录嘉峪关市的文件 {len(city)} 件：{len(held)} 件收录了条款" in page
+    assert all(f'/doc/{d["id"]}"' in page for d in city)
+    # the documents by level list the city first as well
+    assert page.index("<h3>市</h3>") < page.index("<h3>国家</h3>")

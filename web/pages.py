@@ -23,6 +23,8 @@ bp = Blueprint("pages", __name__)
 
 FACET_TITLES = {f.facet: f.title for f in FACETS}
 DEFAULT_LIMIT = 10
+CITY_LEVEL = "市"
+LEVELS_FIRST = (CITY_LEVEL, "省", "部门", "国家")     # the home page lists the city's documents first
 
 
 @bp.record_once
@@ -49,10 +51,12 @@ def _print_head():
 def home():
     b = store.build()
     figures = stats(b)
+    # the city's own layer first: the product serves 嘉峪关 enterprises
+    levels = sorted(taxonomy().levels, key=lambda level: LEVELS_FIRST.index(level) if level in LEVELS_FIRST else 99)
     by_level = {level: sorted((d for d in b.docs.values() if d["level"] == level),
-                              key=lambda d: d["date"], reverse=True) for level in taxonomy().levels}
+                              key=lambda d: d["date"], reverse=True) for level in levels}
     return render_template("home.html", figures=figures, clause_counts=browse.clause_counts(b),
-                           by_level={k: v for k, v in by_level.items() if v})
+                           by_level={k: v for k, v in by_level.items() if v}, city=by_level.get(CITY_LEVEL, []))
 
 
 def search_url(result: SearchResult, toggle: tuple[str, str] | None = None, page: int = 1,
