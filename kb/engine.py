@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import segment, wordfreq
+from . import segment, thesaurus, wordfreq
 from .filters import BY_KEY, FACETS, FILTERS, choices
 from .postings import Postings
 from .query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
@@ -68,6 +68,7 @@ class Engine:
         self.doc_values = {f.key: [d.get(f.field) or "" for d in self.doc_list] for f in FILTERS if not f.tagged}
         self.doc_dates = np.array([d["date"] or "" for d in self.doc_list])
         wordfreq.load()
+        thesaurus.load()
 
     # ------------------------------------------------------------ words
 
