@@ -19,7 +19,7 @@ from .refs import name_variants
 from .segment import normalise
 
 
-RECORD_CACHE = 6_000      # records' stored fields and normalised text kept per build (bench/limits.py --memory)
+RECORD_CACHE = 4_000      # records' stored fields and normalised text kept per build (bench/limits.py --memory)
 
 
 class Build:
