@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 class Limits:
     max_limit: int = 100            # results on one page
     max_results: int = 1000         # results reachable by paging (page × limit)
-    rerank_depth: int = 60          # best matches re-ranked by where their words stand; deeper ones keep the engine's order
+    rerank_depth: int = 30          # best matches re-ranked by where their words stand; deeper ones keep the engine's order
     max_concepts: int = 12          # words searched of a long question: the most distinctive ones
     max_phrase_checks: int = 2000   # records read to check quoted phrases' word order, all of a query's together
     time_limit: float = 1.0         # seconds; past it a query answers with the best found so far, and says so
