@@ -15,7 +15,7 @@ class Limits:
     max_results: int = 1000         # results reachable by paging (page × limit)
     rerank_depth: int = 30          # best matches re-ranked by where their words stand; deeper ones keep the engine's order
     max_concepts: int = 12          # words searched of a long question: the most distinctive ones
-    max_phrase_checks: int = 2000   # records read to check quoted phrases' word order, all of a query's together
+    max_phrase_checks: int = 1000   # records read to check quoted phrases' word order, all of a query's together
     time_limit: float = 1.0         # seconds; past it a query answers with the best found so far, and says so
 
     def __post_init__(self):
