@@ -13,7 +13,8 @@ words, quoted phrases of common words, facets, date order, filters) is run --rou
 its median, its first run, and as a multiple of the typical median. --time-limit and --max-results
 are passed to the server, to see what an operator's setting changes.
 
-Memory: starts one worker, records its resident memory (VmRSS), warms it with the query table, then
+Memory: starts one worker, records its resident memory (VmRSS), warms it with the query table over
+4 connections at once (so that all of its threads have started and opened their readers), then
 sends --queries random distinct queries (pairs and triples of words drawn from the index vocabulary
 and from the corpus text, and quoted phrases of words that stand together in it), recording the RSS
 after every --every of them.
@@ -117,6 +118,21 @@ class Server:
     def rss_mb(self, pid: int) -> float:
         with open(f"/proc/{pid}/status") as f:
             return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+    def warm(self, paths: list[str], connections: int = 4) -> None:
+        """Every path over `connections` connections at once: each worker opens the index on its first
+        search, and each of its threads (python -m web starts 4) its own Whoosh reader on its first."""
+        conns = [http.client.HTTPConnection("127.0.0.1", self.port, timeout=120) for _ in range(connections)]
+        for path in paths:
+            for conn in conns:
+                conn.request("GET", path)
+            for conn in conns:
+                conn.getresponse().read()
+        for conn in conns:
+            conn.close()
+
+    def threads(self, pid: int) -> int:
+        return len(os.listdir(f"/proc/{pid}/task"))
 
     def get(self, path: str) -> tuple[int, bytes, float, float]:
         """Status, body, wall ms and server CPU ms of one request."""
@@ -231,15 +247,7 @@ def cost(args) -> int:
     load_before = os.getloadavg()
     server = Server(args.index, 2, *options)
     try:
-        # both workers open the index on their first search: warm them over parallel connections
-        others = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=120) for _ in range(4)]
-        for path in table:
-            for conn in others:
-                conn.request("GET", path)
-            for conn in others:
-                conn.getresponse().read()
-        for conn in others:
-            conn.close()
+        server.warm(table)
         runs = {path: [server.get(path)[2:] for _ in range(args.rounds)] for path in table}
         typical_wall = statistics.median(statistics.median(w for w, _ in r) for r in runs.values())
         typical_cpu = statistics.median(statistics.median(c for _, c in r) for r in runs.values())
@@ -307,10 +315,11 @@ def memory(args) -> int:
     server = Server(args.index, 1)
     try:
         worker = server.workers()[0]
-        curve = [("启动后", 0, server.rss_mb(worker))]
-        for q in queries():
-            server.get(api(q, limit=10))
-        curve.append(("预热后（查询表一遍）", 0, server.rss_mb(worker)))
+        # (moment, RSS, threads): gunicorn's gthread pool starts a thread only when none is idle, and each
+        # thread opens its own Whoosh reader (some 17 MB), so the warm-up sends 4 requests at a time
+        curve = [("启动后", server.rss_mb(worker), server.threads(worker))]
+        server.warm([api(q, limit=10) for q in queries()])
+        curve.append(("预热后（查询表，4 个连接同时）", server.rss_mb(worker), server.threads(worker)))
         failed = 0
         start = time.perf_counter()
         for i, q in enumerate(qs, 1):
@@ -318,21 +327,21 @@ def memory(args) -> int:
             failed += status != 200
             if i % args.every == 0:
                 assert server.workers() == [worker], "工作进程换了：它被重启过"
-                curve.append((f"{i} 条后", i, server.rss_mb(worker)))
+                curve.append((f"{i} 条后", server.rss_mb(worker), server.threads(worker)))
         elapsed = time.perf_counter() - start
     finally:
         server.stop()
     load_after = os.getloadavg()
-    warm = curve[1][2]
+    warm = curve[1][1]
     print(f"索引 {args.index}；{args.queries} 条随机的不同查询（种子 {args.seed}），用时 {elapsed:.0f} s，"
           f"非 200 的回答 {failed} 个")
     print(f"机器负载（1/5/15 分钟）：开始 {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}，"
           f"结束 {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}")
-    print("\n| 时刻 | RSS MB | 比预热后 |\n|---|---|---|")
-    for name, _, rss in curve:
-        print(f"| {name} | {rss:.0f} | {rss - warm:+.0f} |")
-    growth = max(rss for _, _, rss in curve[2:]) - warm
-    print(f"\n预热后最多增长 {growth:.0f} MB；最后 {curve[-1][2] - warm:+.0f} MB；目标 ≤ {MEMORY_TARGET_MB} MB")
+    print("\n| 时刻 | RSS MB | 比预热后 | 线程数 |\n|---|---|---|---|")
+    for name, rss, threads in curve:
+        print(f"| {name} | {rss:.0f} | {rss - warm:+.0f} | {threads} |")
+    growth = max(rss for _, rss, _ in curve[2:]) - warm
+    print(f"\n预热后最多增长 {growth:.0f} MB；最后 {curve[-1][1] - warm:+.0f} MB；目标 ≤ {MEMORY_TARGET_MB} MB")
     return 0
 
 
