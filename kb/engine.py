@@ -76,10 +76,6 @@ class Engine:
         ids, _ = self._term(field, term)
         return int(np.count_nonzero(self.records.live[ids]))
 
-    def concept_frequency(self, concept: Concept) -> int:
-        """About how many records hold the concept: for each form its rarest word, the commonest form."""
-        return max((min(self.frequency(t) for t in tokens) for tokens, _ in concept.forms()), default=0)
-
     def rough_frequency(self, concept: Concept) -> int:
         """About how many records hold the concept, read from the term entries alone (deleted records
         counted, postings not decoded): for each form its rarest word, the commonest form."""
