@@ -19,32 +19,20 @@ from functools import lru_cache
 import numpy as np
 
 from . import query as kbquery
-from . import periods, snippet, thesaurus
+from . import periods, rank, snippet, thesaurus
 from .citation import cite, url
-from .engine import SUBWORD_COVER, Scored
+from .engine import Scored
 from .filters import BY_KEY, FILTERS, choices
 from .library import Build, Library
 from .limits import DEFAULT, Limits
-from .segment import normalise
 from .refs import find_clause_ref, find_doc_numbers, same_number
 from .taxonomy import taxonomy
 
 MAX_PAGE = 1000          # a page number past it is a malformed request (what is reachable: Limits.max_results)
 MAX_LIMIT = DEFAULT.max_limit
-LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
-# by kind of document: a law, or a policy document itself, states the rule or measure an everyday
-# question asks about; regulations and rules detail it; interpretations and cases explain it, guides
-# retell it (the rule's own clause first when all of them answer)
-PRIMARY = 1.0
-TYPE_WEIGHT = {"法律": PRIMARY, "通知": PRIMARY, "公告": PRIMARY, "意见": PRIMARY, "方案": PRIMARY, "会议": PRIMARY,
-               "行政法规": 0.85, "规范性文件": 0.85, "司法解释": 0.7, "案例": 0.45, "其他": 0.55}
-OTHER_TYPES = 0.77        # 部门规章, 地方性法规, 新闻发布
-PROXIMITY = 0.3          # at most +30% for query words side by side
-LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
 MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
 THESAURUS_MAX = 4        # thesaurus synonyms tried for a word the index lacks
 SUGGESTIONS = 6          # similar index words offered when nothing matched
-LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
 
 
 class SearchError(ValueError):
@@ -321,7 +309,7 @@ def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Scored, best: li
         f = build.record(n)
         score = float(matched.score[n])
         if sort == "relevance" and i < depth and not (i % 8 == 0 and budget.spent()) and not rest:
-            ranked.append((score * _prior(build, f["doc_id"], f["kind"], named) * _fit(build, parsed, matched.weights, n), f))
+            ranked.append((score * rank.prior(build, f["doc_id"], f["kind"], named) * rank.fit(build, parsed, matched.weights, n), f))
         else:
             rest.append((score, f))
     if sort == "relevance":
@@ -397,67 +385,3 @@ def _nearest_area(text: str) -> str:
         if score > best_score:
             best, best_score = area.name, score
     return best
-
-
-def _fit(build: Build, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
-    """How fully and how closely a hit holds the query: the weighted share of required concepts it
-    has (squared, so a clause missing one ranks below those with all), whether its heading or first
-    sentence states them (a measure above a passing mention), and their nearness in the text."""
-    required = parsed.required
-    where, text = build.record_text(docnum)
-    f = build.record(docnum)
-    tags = {"areas": (f.get("areas") or "").split(","), "enterprise": (f.get("enterprise") or "").split(",")}
-    found = {c.word: c.found_in(where) or (c.tags is not None and bool(set(c.tags[1]) & set(tags[c.tags[0]])))
-             for c in required}
-    total = sum(weights.get(c.word, 1.0) for c in required) or 1.0
-    held = sum(weights.get(c.word, 1.0) * (1.0 if found[c.word] else SUBWORD_COVER if (sub := c.subword()) and sub in where else 0.0)
-               for c in required)
-    fit = (held / total) ** 2
-    lead = normalise(f["heading"]) + text.split("。", 1)[0]
-    stated = [c for c in required if isinstance(found[c.word], str) and found[c.word] and c.found_in(lead)]
-    fit *= 1 + LEAD_BONUS * sum(weights.get(c.word, 1.0) for c in stated) / total
-    in_text = [form for form in found.values() if isinstance(form, str) and form and form in text]
-    if len(in_text) > 1:
-        fit *= 1 + PROXIMITY * sum(map(len, in_text)) / _window(text, in_text)
-    if len(text) > LONG_TEXT:
-        fit *= (LONG_TEXT / len(text)) ** 0.5
-    if parsed.asks and any(p.search(text) for p in parsed.asks):
-        fit *= 1 + kbquery.ANSWER_BONUS
-    return fit
-
-
-def _window(text: str, forms: list[str]) -> int:
-    """Characters of the shortest stretch of text that holds every form (each at least once)."""
-    spots = []
-    for i, form in enumerate(forms):
-        at = text.find(form)
-        while at >= 0:
-            spots.append((at, i, at + len(form)))
-            at = text.find(form, at + 1)
-    spots.sort()
-    starts, ends = [-1] * len(forms), [0] * len(forms)
-    best, missing = len(text), len(forms)
-    for start, i, end in spots:
-        missing -= starts[i] < 0
-        starts[i], ends[i] = start, end
-        if not missing:
-            best = min(best, max(ends) - min(starts))
-    return max(best, 1)
-
-
-def _prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
-    """What the catalog knows about a hit, as a multiplier of its text score."""
-    d = build.docs[doc_id]
-    prior = 1.0
-    if doc_id in named:
-        prior *= 2.0
-    if d["status"] == "现行有效":
-        prior *= 1.15
-    if doc_id in build.latest:
-        prior *= 1.1
-    if kind == "doc":
-        prior *= 0.7        # the document as a whole: below its own clause that answers
-    prior *= TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
-    if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
-        prior *= 0.4        # another region's local law does not bind an enterprise here
-    return prior
