@@ -1,13 +1,19 @@
-"""Shared fixtures: the project's real documents built into a temporary index, and the corpus."""
+"""Shared fixtures: the project's real documents built into a temporary index, the site over it, and the
+corpus."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kb.index import build
 from kb.library import Library
+from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
@@ -25,6 +31,22 @@ def policies_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def library(policies_index) -> Library:
     return Library(policies_index)
+
+
+@pytest.fixture(scope="session")
+def app_factory(policies_index) -> Callable[..., Flask]:
+    """create_app with a test's settings (as flaskr's conftest configures its app): over the session's
+    index of policies/ unless the test built its own."""
+    def make(config: Mapping[str, Any] | None = None, *, index: Path | None = None) -> Flask:
+        return create_app(policies_index if index is None else index, config)
+    return make
+
+
+@pytest.fixture(scope="module")
+def client(app_factory) -> FlaskClient:
+    """The site over policies/ with its default settings, one per test module: the client keeps cookies
+    (the citation list), so a module's tests share them but never another module's."""
+    return app_factory().test_client()
 
 
 @pytest.fixture

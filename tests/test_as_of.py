@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from lxml import html as lxml_html
 
 from kb import periods
@@ -16,7 +15,6 @@ from kb.match import match
 from kb.profile import Profile
 from kb.search import search
 from tests.conftest import ROOT
-from web import create_app
 
 ELECTRICITY, EXTENSION = "fgw-dianfei-2020", "fgjg-2020-994"
 BILLING, TARIFF = (ELECTRICITY, "要点1"), (ELECTRICITY, "要点2")     # 95% billing (extended by 994号), two-part tariff
@@ -25,11 +23,6 @@ EXTENDED_BILLING = (EXTENSION, "要点1")
 EMPLOYMENT = "gbf-2020-6"
 DAYS = [dt.date(2020, 1, 15), dt.date(2020, 2, 1), dt.date(2020, 3, 15), dt.date(2020, 6, 30), dt.date(2020, 7, 1),
         dt.date(2020, 9, 1), dt.date(2020, 12, 31), dt.date(2021, 1, 1)]
-
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index).test_client()
 
 
 def _found(result) -> set[tuple[str, str]]:

@@ -13,7 +13,6 @@ from kb import cli, citedoc
 from kb.cite import MAX_ITEMS, PLACEHOLDER, CiteError, list_url, resolve, warning
 from kb.citation import cite
 from kb.search import search
-from web import create_app
 
 # three documents, a sub-unit, a clause whose items the citation covers, an unnumbered point
 REFS = ["rsbf-2020-11/一", "gan-fa-2020-5/二/（一）", "cs-swzj-2020-8/三"]
@@ -23,16 +22,13 @@ REPLY = (
     "根据《关于支持新型冠状病毒感染的肺炎疫情防控有关税收政策的公告》（财政部 税务总局公告2020年第8号）第三条（效力未核实）的规定，……。"
 )
 CATALOGUE_ONLY = ["jyg-48tiao-2020", "jyg-13tiao-2020"]
+# the address the site is reached at, from which the downloads write their links
+SITE = "https://zc.example.gov.cn"
 
 
 @pytest.fixture(scope="module")
 def build(library):
     return library.build()
-
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index, {"BASE_URL": "https://zc.example.gov.cn"}).test_client()
 
 
 def official(build, reference: str) -> str:
@@ -145,7 +141,7 @@ def _docx(data: bytes):
 
 def test_docx_holds_reply_headings_citations_texts_and_sources_in_order(build):
     cl = resolve(build, REFS + ["jyg-48tiao-2020", "nowhere/一"])
-    d = _docx(citedoc.docx(cl, "https://zc.example.gov.cn", list_url(cl.refs)))
+    d = _docx(citedoc.docx(cl, SITE, list_url(cl.refs)))
     paragraphs = [p.text for p in d.paragraphs]
     bold = [p.text for p in d.paragraphs if p.runs and all(r.bold for r in p.runs)]
     assert bold == [i.citation for i in cl.items]
@@ -157,9 +153,9 @@ def test_docx_holds_reply_headings_citations_texts_and_sources_in_order(build):
     for item in cl.items:
         for part in item.parts:
             assert part.text in paragraphs
-        assert f"本库链接：https://zc.example.gov.cn{item.url}" in paragraphs
+        assert f"本库链接：{SITE}{item.url}" in paragraphs
     assert cl.problems[0] in paragraphs
-    assert "https://zc.example.gov.cn/cite?c=rsbf-2020-11/" in paragraphs[1]
+    assert f"{SITE}/cite?c=rsbf-2020-11/" in paragraphs[1]
     table = d.tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == list(citedoc.SOURCE_COLUMNS)
@@ -247,8 +243,8 @@ def test_grouped_by_document_keeps_the_numbers_of_the_list(client):
         ("rsbf-2020-11/一", "1"), ("rsbf-2020-11/三", "3")]
 
 
-def test_adding_without_javascript_continues_the_last_list(policies_index, build):
-    client = create_app(policies_index).test_client()
+def test_adding_without_javascript_continues_the_last_list(app_factory, build):
+    client = app_factory().test_client()
     first = client.get("/cite?add=" + quote(REFS[0]))
     assert first.status_code == 303 and parse_qs(urlsplit(first.headers["Location"]).query)["c"] == [REFS[0]]
     client.get(first.headers["Location"])        # shown: the list the browser now keeps
@@ -259,7 +255,7 @@ def test_adding_without_javascript_continues_the_last_list(policies_index, build
     assert parse_qs(urlsplit(again.headers["Location"]).query)["c"] == REFS[:2]
     refs = [f"{i}/{c.path}" for i in sorted(build.docs) for c in build.document(i).clauses][:MAX_ITEMS + 1]
     assert len(refs) == MAX_ITEMS + 1
-    full = create_app(policies_index).test_client()
+    full = app_factory().test_client()
     assert len(tree_of(full.get("/cite?" + query(*refs[:-1]))).xpath('//li[@class="cite-item"]')) == MAX_ITEMS
     refused = full.get("/cite?add=" + quote(refs[-1]))
     assert refused.status_code == 400 and f"最多 {MAX_ITEMS} 条" in refused.get_data(as_text=True)
@@ -280,8 +276,9 @@ def test_add_controls_on_results_clause_and_document_pages(client, library):
     assert catalogue == ["jyg-48tiao-2020"]
 
 
-def test_downloads_are_the_writers_output(client, build):
+def test_downloads_are_the_writers_output(app_factory, build):
     cl = resolve(build, REFS)
+    client = app_factory({"BASE_URL": SITE}).test_client()
     response = client.get("/cite.docx?" + query(*REFS))
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -290,7 +287,7 @@ def test_downloads_are_the_writers_output(client, build):
     assert [p for p in paragraphs if p in {i.citation for i in cl.items}] == [i.citation for i in cl.items]
     md = client.get("/cite.md?" + query(*REFS))
     assert md.mimetype == "text/markdown"
-    assert md.get_data(as_text=True) == citedoc.markdown(cl, "https://zc.example.gov.cn", list_url(cl.refs))
+    assert md.get_data(as_text=True) == citedoc.markdown(cl, SITE, list_url(cl.refs))
     empty = client.get("/cite.docx?c=nowhere")
     assert empty.status_code == 400 and "“nowhere”" in empty.get_data(as_text=True)
 

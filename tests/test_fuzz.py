@@ -14,7 +14,6 @@ import sys
 from dataclasses import fields
 from urllib.parse import quote
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html as lxml_html
 
@@ -23,7 +22,6 @@ from kb.query import MAX_QUERY, vocabulary
 from kb.search import MAX_LIMIT, MAX_PAGE, Hit, SearchError, SearchResult, search
 from kb.taxonomy import taxonomy
 from tests.conftest import POLICIES, ROOT
-from web import create_app
 from web.params import MAX_Q
 
 EXAMPLES = int(os.environ.get("KB_FUZZ_EXAMPLES", "100"))
@@ -97,11 +95,6 @@ def test_search_answers_or_refuses_clearly(library, q, filters, limit, page, sor
 
 
 # ---------------------------------------------------------------- /api/search and the results page
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index).test_client()
-
 
 search_params = st.fixed_dictionaries(
     {"q": queries},

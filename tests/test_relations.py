@@ -17,7 +17,6 @@ from kb.docformat import parse_text
 from kb.index import build
 from kb.schema import FRONT_MATTER, Relation
 from tests.conftest import ROOT
-from web import create_app
 
 FILE = ("---\nid: doc-a\ntitle: 某通知\ntype: 通知\nlevel: 市\nstatus: 已失效\ncoverage: 官方全文\n"
         "sources: [http://example.org]\n{extra}---\n\n## 一、甲\n\n正文。\n")
@@ -200,11 +199,6 @@ def test_the_status_follows_a_held_extension_with_its_reason(library):
 
 
 # ---------------------------------------------------------------- pages and /api/doc
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index).test_client()
-
 
 def _shown(client, url: str) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
     """(the relations section's (sentence, link) pairs, the provenance list as term → text) of a page."""

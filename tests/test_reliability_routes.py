@@ -15,7 +15,6 @@ import pytest
 from kb.query import MAX_QUERY
 from kb.search import MAX_LIMIT, MAX_PAGE
 from tests.conftest import ROOT
-from web import create_app
 from web.params import MAX_Q
 
 DOC_ID = "cs-swzj-2020-8"
@@ -33,14 +32,12 @@ def _audit(event: str, args: tuple) -> None:
 sys.addaudithook(_audit)
 
 
-@pytest.fixture(scope="module")
-def client(policies_index):
-    app = create_app(policies_index)
-    c = app.test_client()
+@pytest.fixture(scope="module", autouse=True)
+def _warm(client):
+    """Templates and lazy imports loaded before anything is watched, whichever test comes first."""
     for warm in ("/", f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/一", "/search?q=税", "/area/finance-tax", "/nowhere",
                  "/api/search?q=税", "/static/app.js"):
-        c.get(warm)        # templates and lazy imports loaded before anything is watched
-    return c
+        client.get(warm)
 
 
 def _files_read(client, url: str):

@@ -14,15 +14,9 @@ from kb.citation import cite, url
 from kb.search import search
 from kb.taxonomy import taxonomy
 from tests.conftest import ROOT
-from web import create_app
 from web.params import MAX_Q
 
 DOC_ID = "cs-swzj-2020-8"
-
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index).test_client()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from lxml import html as lxml_html
 from kb.query import MAX_QUERY
 from kb.taxonomy import taxonomy
 from tests.test_web_serve import serving
-from web import create_app
 from web.__main__ import REQUEST_LINE
 from web.params import MAX_Q
 
@@ -30,11 +29,6 @@ EVERY_FILTER = ([("area", a.name) for a in taxonomy().areas] + [("level", v) for
 def chinese_query(length: int) -> str:
     """Characters of three UTF-8 bytes, each percent-encoded as nine, like any Chinese text a browser sends."""
     return ("企业社保费减免" * length)[:length]
-
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index).test_client()
 
 
 @pytest.fixture(scope="module")

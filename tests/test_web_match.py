@@ -16,15 +16,9 @@ from kb.profile import FIELDS, Profile
 from tests.conftest import ROOT
 from tests.test_match import (CATERING, HOUSING_FUND, KEY_SUPPLY_DEDUCTION, KEY_SUPPLY_REFUND, LOSS_8_YEARS,
                               MANUFACTURER, SOCIAL_INSURANCE, SOCIAL_INSURANCE_HUBEI, VAT_1_PERCENT, VAT_HUBEI, _find)
-from web import create_app
 from web.match import ANCHORS, _written
 
 SECTIONS = {"certain": "certain", "possible": "possible", "not_applicable": "not-applicable", "undetermined": "undetermined"}
-
-
-@pytest.fixture(scope="module")
-def client(policies_index):
-    return create_app(policies_index).test_client()
 
 
 def profile_json(path: Path) -> dict:

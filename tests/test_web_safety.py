@@ -14,7 +14,6 @@ from lxml import html as lxml_html
 from kb.docformat import parse_file
 from kb.index import build
 from kb.library import Library
-from web import create_app
 from web.errors import DEFAULT_MESSAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,11 +40,11 @@ def _replace_in_copy(policies_copy, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def attacked_client(policies_copy, tmp_path):
+def attacked_client(app_factory, policies_copy, tmp_path):
     """The real document with script, an onerror attribute and a javascript: link in clause 一."""
     _replace_in_copy(policies_copy, CLAUSE_ONE, f"{CLAUSE_ONE}{ATTACK}")
     build(policies_copy, tmp_path / "index", progress=False)
-    return create_app(tmp_path / "index").test_client()
+    return app_factory(index=tmp_path / "index").test_client()
 
 
 @pytest.mark.parametrize("where", [f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/一", f"/search?q={CLAUSE_ONE_END}",
@@ -58,22 +57,17 @@ def test_markup_in_a_document_is_shown_as_text(attacked_client, where):
     assert tree.xpath('//a[starts-with(normalize-space(@href), "javascript")]') == []
 
 
-def test_markup_in_a_query_is_shown_as_text(client_for_policies):
-    response = client_for_policies.get("/search", query_string={"q": ATTACK})
+def test_markup_in_a_query_is_shown_as_text(client):
+    response = client.get("/search", query_string={"q": ATTACK})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<script>alert" not in body and not re.search(r"<img[^>]*onerror", body)
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;' in body
 
 
-@pytest.fixture(scope="module")
-def client_for_policies(policies_index):
-    return create_app(policies_index).test_client()
-
-
 @pytest.mark.parametrize("where", PAGES + ["/api/search?q=税", "/api/areas", "/static/app.js"])
-def test_security_headers_everywhere(client_for_policies, where):
-    response = client_for_policies.get(where)
+def test_security_headers_everywhere(client, where):
+    response = client.get(where)
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -81,24 +75,24 @@ def test_security_headers_everywhere(client_for_policies, where):
 
 
 @pytest.mark.parametrize("where", PAGES)
-def test_pages_have_no_inline_script_or_outside_assets(client_for_policies, where):
-    body = client_for_policies.get(where).get_data(as_text=True)
+def test_pages_have_no_inline_script_or_outside_assets(client, where):
+    body = client.get(where).get_data(as_text=True)
     assert all('src="/static/' in tag for tag in re.findall(r"<script[^>]*>", body))
     assert " style=" not in body and "<style" not in body and " on" + "click=" not in body
     assert not re.search(r'<(?:link|script)[^>]+(?:href|src)="(?:https?:)?//', body)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
-def test_only_get_and_head(client_for_policies, method):
-    response = client_for_policies.open("/", method=method)
+def test_only_get_and_head(client, method):
+    response = client.open("/", method=method)
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET, HEAD"
     assert "只提供查阅" in response.get_data(as_text=True)
-    assert client_for_policies.head("/").status_code == 200
+    assert client.head("/").status_code == 200
 
 
-def test_unexpected_error_is_a_chinese_500_without_traceback(policies_index, monkeypatch):
-    app = create_app(policies_index)
+def test_unexpected_error_is_a_chinese_500_without_traceback(app_factory, monkeypatch):
+    app = app_factory()
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
@@ -119,8 +113,8 @@ def _message(response) -> str:
     return lxml_html.fromstring(response.get_data(as_text=True)).xpath('//p[@class="message"]')[0].text_content()
 
 
-def test_missing_index_is_a_503_page_that_says_to_build_it(tmp_path):
-    client = create_app(tmp_path / "no-index").test_client()
+def test_missing_index_is_a_503_page_that_says_to_build_it(app_factory, tmp_path):
+    client = app_factory(index=tmp_path / "no-index").test_client()
     says = f"在 {tmp_path / 'no-index'} 没有找到索引，请先运行 python build_index.py"
     response = client.get("/")
     assert response.status_code == 503 and _message(response) == says
@@ -128,10 +122,10 @@ def test_missing_index_is_a_503_page_that_says_to_build_it(tmp_path):
     assert api.status_code == 503 and api.get_json() == {"error": says, "status": 503}
 
 
-def test_rebuilt_index_is_served_without_restart(policies_copy, tmp_path):
+def test_rebuilt_index_is_served_without_restart(app_factory, policies_copy, tmp_path):
     index = tmp_path / "index"
     build(policies_copy, index, progress=False)
-    client = create_app(index).test_client()
+    client = app_factory(index=index).test_client()
     clause, four = f"/doc/{DOC_ID}/{quote('四')}", _clause_text("四")
     assert four[:30] in client.get(clause).get_data(as_text=True)
     _replace_in_copy(policies_copy, four, f"{four}（重建测试标记）")
@@ -148,9 +142,9 @@ HOST_PAGES = PAGES + ["/search?q=财税公告2020年第8号第三条", f"/doc/{D
 
 
 @pytest.mark.parametrize("where", HOST_PAGES)
-def test_a_forged_host_header_shows_nowhere(client_for_policies, where):
+def test_a_forged_host_header_shows_nowhere(client, where):
     """Links, permalinks and redirects (the citation lookup, werkzeug's for doubled slashes) never echo it."""
-    response = client_for_policies.get(where, headers=FORGED_HOST)
+    response = client.get(where, headers=FORGED_HOST)
     assert "evil.example" not in response.get_data(as_text=True)
     assert not [value for value in response.headers.values() if "evil.example" in value]
 
@@ -160,14 +154,14 @@ def _permalink(client, headers=None) -> str:
     return tree.xpath('//p[@class="permalink-line"]/a/@href')[0]
 
 
-def test_permalinks_are_written_from_the_base_url(policies_index, client_for_policies):
-    assert _permalink(client_for_policies, FORGED_HOST) == f"http://127.0.0.1:5000/doc/{DOC_ID}/{quote('一')}"
-    configured = create_app(policies_index, {"BASE_URL": "https://zc.example.gov.cn/"}).test_client()
+def test_permalinks_are_written_from_the_base_url(app_factory, client):
+    assert _permalink(client, FORGED_HOST) == f"http://127.0.0.1:5000/doc/{DOC_ID}/{quote('一')}"
+    configured = app_factory({"BASE_URL": "https://zc.example.gov.cn/"}).test_client()
     assert _permalink(configured, FORGED_HOST) == f"https://zc.example.gov.cn/doc/{DOC_ID}/{quote('一')}"
 
 
 @pytest.mark.parametrize("tear", ["truncated", "removed"])
-def test_a_torn_document_file_is_a_chinese_503_not_a_500(policies_copy, tmp_path, tear):
+def test_a_torn_document_file_is_a_chinese_503_not_a_500(app_factory, policies_copy, tmp_path, tear):
     index = tmp_path / "index"
     build(policies_copy, index, progress=False)
     path = index / "docs" / Library(index).build().docs[DOC_ID]["json"]
@@ -177,7 +171,7 @@ def test_a_torn_document_file_is_a_chinese_503_not_a_500(policies_copy, tmp_path
         path.unlink()
     says = (f"索引中的文件 {path} {'已损坏（多半是写入时断电或磁盘已满）' if tear == 'truncated' else '无法读取（文件或目录不存在）'}，"
             f"请重新构建索引：python build_index.py --index {index}")
-    client = create_app(index).test_client()
+    client = app_factory(index=index).test_client()
     for where in (f"/doc/{DOC_ID}", f"/doc/{DOC_ID}/{quote('四')}"):
         response = client.get(where)
         assert response.status_code == 503, where
