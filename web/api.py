@@ -8,7 +8,7 @@ from kb.citation import url
 from kb.search import search
 from kb.taxonomy import taxonomy
 
-from . import docview, store
+from . import docview, served
 from .errors import PageError
 from .params import search_args
 
@@ -20,15 +20,15 @@ def search_json():
     """Without extra parameters, exactly what `python -m kb search --json` prints."""
     args = search_args(request.args)
     facets = request.args.get("facets", "") in ("1", "true")
-    result = search(store.library(), args["q"], args["filters"], args["limit"], args["page"], args["sort"],
-                    facets=facets, limits=store.limits(), as_of=args["as_of"])
+    result = search(served.library(), args["q"], args["filters"], args["limit"], args["page"], args["sort"],
+                    facets=facets, limits=served.limits(), as_of=args["as_of"])
     return jsonify(result.to_json())
 
 
 @bp.get("/doc/<doc_id>")
 def document_json(doc_id: str):
-    b = store.build()
-    doc = store.document(b, doc_id)
+    b = served.build()
+    doc = served.document(b, doc_id)
     data = doc.to_json()
     data.pop("source_path", None)   # a path on the server, of no use to a client
     data["url"] = url(doc.id)
@@ -49,7 +49,7 @@ def document_json(doc_id: str):
 
 @bp.get("/areas")
 def areas_json():
-    counts = browse.clause_counts(store.build())
+    counts = browse.clause_counts(served.build())
     return jsonify([dict(name=a.name, slug=a.slug, description=a.description, clauses=counts[a.name],
                          url=url_for("pages.area", slug=a.slug)) for a in taxonomy().areas])
 

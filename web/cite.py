@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, jsonify, make_response, redirect, rend
 from kb import cite, citedoc
 from kb.cite import MAX_ITEMS, REPLY_NOTE, CiteError, CiteList, list_url
 
-from . import store
+from . import served
 from .errors import PageError
 from .render import to_html
 
@@ -34,7 +34,7 @@ def _refused(exc: CiteError) -> PageError:
 
 def _resolve(values: list[str]) -> CiteList:
     try:
-        return cite.resolve(store.build(), values)
+        return cite.resolve(served.build(), values)
     except CiteError as exc:
         raise _refused(exc) from None
 

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from kb.match import BENEFIT_LABELS, STATUS_LABELS, UNDETERMINED_REASON, MatchResult, match, written_date
 from kb.profile import FIELDS, LABELS, OTHER_REGION, Profile, ProfileError, parse_date, region_names
 
-from . import store
+from . import served
 from .errors import PageError
 
 bp = Blueprint("match", __name__)
@@ -67,7 +67,7 @@ def page():
     except ProfileError as exc:
         # the form again as the user filled it, so nothing they typed is lost
         return _render(request.args.to_dict(flat=False), error=exc, status=400)
-    return _render(_submitted(profile), match(store.build(), profile))
+    return _render(_submitted(profile), match(served.build(), profile))
 
 
 @bp.get("/api/match")
@@ -77,4 +77,4 @@ def api():
         profile = _profile(request.args)
     except ProfileError as exc:
         raise PageError(400, str(exc)) from None
-    return jsonify(match(store.build(), profile).to_json())
+    return jsonify(match(served.build(), profile).to_json())

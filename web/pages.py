@@ -14,7 +14,7 @@ from kb.search import MAX_PAGE, SearchResult, normalise_filters, search
 from kb.stats import stats
 from kb.taxonomy import taxonomy
 
-from . import docview, store, timeline
+from . import docview, served, timeline
 from .errors import PageError
 from .params import FACET_PARAM, FILTER_KEYS, MAX_Q, as_of, search_args
 from .render import is_web_link, to_html
@@ -32,7 +32,7 @@ def _template_globals(state):
     # globals rather than a context processor: imported macros see globals only
     state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
                                        clause_part=clause_part, max_q=MAX_Q,
-                                       match_timeline=lambda result: timeline.for_match(store.build(), result))
+                                       match_timeline=lambda result: timeline.for_match(served.build(), result))
 
 
 # the sources macro (every page that lists a document's sources) labels and orders them
@@ -49,7 +49,7 @@ def _print_head():
 
 @bp.get("/")
 def home():
-    b = store.build()
+    b = served.build()
     figures = stats(b)
     # the city's own layer first: the product serves 嘉峪关 enterprises
     levels = sorted(taxonomy().levels, key=lambda level: LEVELS_FIRST.index(level) if level in LEVELS_FIRST else 99)
@@ -93,8 +93,8 @@ def search_page():
         if list(filters) == ["area"] and len(areas) == 1:
             return redirect(url_for("pages.area", slug=taxonomy().area_by_name_or_slug(areas[0]).slug))
         return render_template("search.html", result=None, q="")
-    limits = store.limits()
-    result = search(store.library(), args["q"], filters, args["limit"], args["page"], args["sort"], facets=True,
+    limits = served.limits()
+    result = search(served.library(), args["q"], filters, args["limit"], args["page"], args["sort"], facets=True,
                     limits=limits, as_of=args["as_of"])
     if result.lookup and result.page == 1:
         return redirect(result.lookup)
@@ -145,8 +145,8 @@ def facet_panel(result: SearchResult) -> tuple[list[tuple], list[str]]:
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
-    b = store.build()
-    doc = store.document(b, doc_id)
+    b = served.build()
+    doc = served.document(b, doc_id)
     return render_template("document.html", doc=doc, entry=b.docs[doc_id], blocks=docview.blocks(doc),
                            editorial=docview.editorial(doc), editorial_text=docview.EDITORIAL_NOTE,
                            body_heading=docview.body_heading(doc),
@@ -158,8 +158,8 @@ def document(doc_id: str):
 
 @bp.get("/doc/<doc_id>/<path:clause_path>")
 def clause(doc_id: str, clause_path: str):
-    b = store.build()
-    doc = store.document(b, doc_id)
+    b = served.build()
+    doc = served.document(b, doc_id)
     path = clause_path.strip("/")
     if doc.clause(path) is None:
         # a citation's 第一条, or 一、 as the text numbers it, names clause 一: send the reader to its permalink
@@ -167,7 +167,7 @@ def clause(doc_id: str, clause_path: str):
         if alias is not None:
             query = request.query_string.decode()
             return redirect(clause_url(doc.id, alias) + (f"?{query}" if query else ""), 301)
-    found = store.clause(doc, path)
+    found = served.clause(doc, path)
     position = doc.clauses.index(found)
     # from the configured address, never the request's Host header, which any client can forge
     permalink = current_app.config["BASE_URL"] + clause_url(doc.id, found.path)
@@ -191,7 +191,7 @@ def area(slug: str):
     if found is None:
         raise PageError(404, f"没有标识为“{slug[:40]}”的支持领域。可选的领域见下方。")
     day = as_of(request.args)
-    b = store.build()
+    b = served.build()
     groups = browse.area_documents(b, found.name)
     return render_template("area.html", area=found, groups=groups, total=sum(len(g.clauses) for g in groups),
                            timeline=timeline.for_area(b, groups, day), as_of=day.isoformat() if day else "")
