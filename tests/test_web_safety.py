@@ -97,6 +97,7 @@ def test_unexpected_error_is_a_chinese_500_without_traceback(app_factory, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
+    # no setting makes the site fail unexpectedly (that is the point): the failure is put where a page calls kb
     monkeypatch.setattr("web.pages.stats", broken)
     monkeypatch.setattr("web.api.search", broken)
     for where, kind in (("/", "text/html"), ("/api/search?q=税", "application/json")):
