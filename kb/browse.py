@@ -1,7 +1,7 @@
 """Browsing by support area: the clauses of an area, grouped by document, straight from the index.
 
-Read from the record arrays and the clause records' stored fields, so that listing an area does not
-open every document.
+Read from the engine's index (which clauses carry an area) and the clause records' stored fields, so
+that listing an area does not open every document.
 """
 from __future__ import annotations
 
@@ -29,16 +29,13 @@ class AreaDocument:
 
 def clause_counts(build: Build) -> dict[str, int]:
     """Clauses per support area, in taxonomy order (document records not counted)."""
-    records = build.engine().records
-    counts = records.bit_counts("areas", records.live & records.clause)
+    counts = build.engine().clause_counts("area")
     return {a.name: counts.get(a.name, 0) for a in taxonomy().areas}
 
 
 def area_documents(build: Build, area: str) -> list[AreaDocument]:
     """Every clause of an area, grouped by document: newest document first, clauses in order."""
-    records = build.engine().records
-    found = (records.live & records.clause & records.bit_mask("areas", [area])).nonzero()[0]
-    rows = sorted((build.record(int(n)) for n in found), key=lambda f: f["ord"])
+    rows = sorted((build.record(n) for n in build.engine().clauses({"area": [area]})), key=lambda f: f["ord"])
     grouped: dict[str, AreaDocument] = {}
     for f in rows:
         doc_id = f["doc_id"]

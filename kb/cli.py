@@ -14,7 +14,7 @@ from .dates import EXPECTED, parse_iso
 from .layout import IndexUnavailable
 from .filters import FILTERS, choices
 from .library import Library
-from .limits import DEFAULT as LIMITS, Limits
+from .limits import DEFAULT as LIMITS, Limits, Settings
 from .match import BENEFIT_LABELS, STATUS_LABELS, match
 from .profile import LABELS, Profile, ProfileError
 from .search import SearchError, search
@@ -37,7 +37,8 @@ def cmd_search(args) -> int:
     filters = {f.key: getattr(args, f.key) or [] for f in FILTERS}
     limits = Limits.of({name: value for name, value in (("max_results", args.max_results),
                                                          ("time_limit", args.time_limit)) if value is not None})
-    result = search(Library(args.index), args.query, filters=filters, limit=args.limit, limits=limits, as_of=args.as_of)
+    result = search(Library(args.index, Settings(limits=limits)), args.query, filters=filters, limit=args.limit,
+                    as_of=args.as_of)
     if args.json:
         _print_json(result.to_json())
         return 0

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 PARTIAL_MADE = "partial-made"               # the new build's folder exists; nothing written into it yet
-MID_SEGMENT = "mid-segment"                 # half the documents added to the build's own Whoosh writer
+MID_SEGMENT = "mid-segment"                 # half the documents added to the build's own writer
 MID_WORKER_SEGMENT = "mid-worker-segment"   # the same inside a worker process of a parallel build
 CATALOG_WRITTEN = "catalog-written"         # catalog and manifest written and synced, folder not yet renamed
 SWAPPED = "swapped"                         # `current` names the new build; old builds not yet pruned

@@ -1,7 +1,8 @@
-"""The clause-level Whoosh index: schema, records, and the atomic, incremental build.
+"""The build: the clause-level index's records, and the atomic, incremental build that writes them.
 
-The folder layout is described in kb/layout.py. A build writes a new folder (hard links of the previous build's immutable Whoosh files plus new
-segments) and only then swaps `current`, so readers never see a half-written index and a
+The folder layout is described in kb/layout.py. A build writes a new folder (hard links of the
+previous build's immutable files plus new segments, written through kb/engine/writing.py) and only
+then swaps `current`, so readers never see a half-written index and a
 failed or killed build leaves the previous one serving. Tests stop a build at each of its phases
 through kb/faults.py.
 """
@@ -21,13 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
-from whoosh import fields, index as whoosh_index
-from whoosh.reading import SegmentReader
-from whoosh.writing import SegmentWriter
 
-from . import changes, faults, records as record_arrays, segment
-from .analysis import Codec, text_field
+from . import changes, faults, segment
 from .check import check_paths, policy_files
+from .engine.writing import Writer, write_part
 from .layout import BUILDS, CURRENT, DOCS, SCHEMA_VERSION, current_build, document_intact, document_name, read_json
 from .model import Document, Problem
 from .workers import count as worker_count, pool as workers_pool
@@ -35,31 +33,6 @@ from .refs import doc_number_key
 from .schema import FRONT_MATTER
 
 LOCK = ".build.lock"
-SEPARATE_FILES = 5000       # records from which a segment is written as separate files
-WRITER_MB = 128             # Whoosh's in-memory posting buffer, shared by the writing processes
-
-
-def schema() -> fields.Schema:
-    """One record per clause and one per document. Only the document id is indexed besides the
-    text (to delete a document's records); filters and facets come from the catalog and the record
-    arrays (kb/records.py), so the rest is stored, for display and for those arrays."""
-    return fields.Schema(
-        uid=fields.STORED(),
-        doc_id=fields.ID(stored=True),
-        kind=fields.STORED(),
-        path=fields.STORED(),
-        label=fields.STORED(),
-        heading=fields.STORED(),
-        text=fields.STORED(),
-        ord=fields.STORED(),
-        # no positions: the engine scores words, not their order; a quoted phrase is checked in the
-        # stored text of the clauses that hold all its words (kb/search.py)
-        title_t=text_field(),
-        heading_t=text_field(),
-        text_t=text_field(),
-        areas=fields.STORED(),
-        enterprise=fields.STORED(),
-    )
 
 
 class BuildError(Exception):
@@ -236,29 +209,21 @@ def _sha1(path: Path) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 
 
-def _write_part(folder: Path, root: Path, docs: list[Document], limitmb: int) -> tuple[object, list[str]]:
-    """One process's share of a large build: its documents' records as one new Whoosh segment (with
-    its record arrays), and each document's JSON stored. The segment is returned uncommitted: the
-    parent, holding the index lock, adds every part's segment to the index in one commit."""
-    ix = whoosh_index.open_dir(str(folder))
-    # a large segment stays as separate files: a compound one is copied into memory when opened. A
-    # small one is compound: its postings may all sit in the term entries, and Whoosh refuses an
-    # empty postings file
-    large = sum(len(doc.clauses) + 1 for doc in docs) >= SEPARATE_FILES
-    writer = SegmentWriter(ix, _lk=False, codec=Codec(), limitmb=limitmb, compound=not large)
-    try:
-        for n, doc in enumerate(docs):
-            if n == len(docs) // 2:
-                faults.reach(faults.MID_WORKER_SEGMENT)
-            for rec in records(doc):
-                writer.add_document(**rec)
-        segment = writer._finalize_segment()      # as Whoosh's own multiprocessing writer does
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.temp_storage().destroy()
-    record_arrays.write_segment(folder, SegmentReader(ix.storage, ix.schema, segment))
-    return segment, [_write_document(root, doc) for doc in docs]
+def _records_of(docs: list[Document], halfway: str):
+    """The records of the documents in turn, reaching the fault phase `halfway` at half of them."""
+    for n, doc in enumerate(docs):
+        if n == len(docs) // 2:
+            faults.reach(halfway)
+        yield from records(doc)
+
+
+def _write_part(folder: Path, root: Path, docs: list[Document], workers: int) -> tuple[object, list[str]]:
+    """One process's share of a large build: its documents' records as one new segment, and each
+    document's JSON stored. The segment is returned uncommitted: the parent, holding the index lock,
+    adds every part's segment to the index in one commit."""
+    part = write_part(folder, _records_of(docs, faults.MID_WORKER_SEGMENT),
+                      sum(len(doc.clauses) + 1 for doc in docs), workers)
+    return part, [_write_document(root, doc) for doc in docs]
 
 
 def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, bar, entries: dict,
@@ -274,7 +239,7 @@ def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, b
     parts = [p for p in parts if p]
     segments = []
     with workers_pool(workers) as pool:
-        futures = {pool.submit(_write_part, folder, root, part, WRITER_MB // workers): part for part in parts}
+        futures = {pool.submit(_write_part, folder, root, part, workers): part for part in parts}
         for future in as_completed(futures):
             segment, names = future.result()
             segments.append(segment)
@@ -350,41 +315,35 @@ def build(policies: Path, root: Path, full: bool = False, progress: bool | None 
         try:
             if previous:
                 _link_tree(previous, new)
-                ix = whoosh_index.open_dir(str(new))
             else:
                 new.mkdir()
-                ix = whoosh_index.create_in(str(new), schema())
             faults.reach(faults.PARTIAL_MADE)
             entries = serving_catalog.get("docs", {}) if previous else {}
 
             workers = worker_count(len(docs))
-            writer = ix.writer(limitmb=WRITER_MB, codec=Codec())
+            writer = Writer(new, new=previous is None)
             try:
                 old_ids = [old_manifest[rel]["doc_id"] for rel in removed_files + changed_files if rel in old_manifest]
                 for doc_id in old_ids:
-                    writer.delete_by_term("doc_id", doc_id)
+                    writer.delete_document(doc_id)
                     entries.pop(doc_id, None)
                 bar = tqdm(total=len(docs), desc="索引文档", unit="篇", disable=True if progress is False else None,
                            file=out, leave=False)
                 with bar:
                     if workers > 1:
-                        segments = _write_parts(new, root, docs, workers, bar, entries, rel_of)
-                        # the new segments join the index as they are (merging them would rewrite them)
-                        writer.commit(mergetype=lambda _, existing: existing + segments)
+                        writer.commit(_write_parts(new, root, docs, workers, bar, entries, rel_of))
                     else:
                         for n, doc in enumerate(docs):
                             if n == len(docs) // 2:
                                 faults.reach(faults.MID_SEGMENT)
                             for rec in records(doc):
-                                writer.add_document(**rec)
+                                writer.add(rec)
                             entries[doc.id] = catalog_entry(doc, rel_of[doc.id], _write_document(root, doc))
                             bar.update()
                         writer.commit()
             except BaseException:
-                if not writer.is_closed:
-                    writer.cancel()
+                writer.cancel()
                 raise
-            record_arrays.write_missing(new)
             summary.documents = len(entries)
             summary.clauses = sum(e["clauses"] for e in entries.values())
             _write_json(new / "catalog.json", {"schema": SCHEMA_VERSION, "built": dt.datetime.now().isoformat(timespec="seconds"),

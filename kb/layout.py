@@ -3,7 +3,7 @@ kb/index.py; this side stays light, so that a search process does not load the b
 
 Layout of an index folder (default index/):
   current            symlink to the build being served, swapped atomically
-  builds/<name>/     one complete build: Whoosh files, record arrays, catalog.json, manifest.json
+  builds/<name>/     one complete build: the engine's files (kb/engine/), catalog.json, manifest.json
   docs/<id>.<hash>.json  each document as parsed, shared by the builds naming it; <hash> is a sha1
                      prefix of the file's content, so a file torn by a crash shows itself
   .build.lock        held by the one writer at a time
@@ -14,8 +14,6 @@ import hashlib
 import json
 import os
 from pathlib import Path
-
-from whoosh import index as whoosh_index
 
 from .oserrors import reason
 
@@ -68,8 +66,8 @@ def read_json(path: Path, default):
         return default
 
 
-def open_build(root: Path):
-    """The Whoosh index and catalog of the build being served."""
+def open_build(root: Path) -> tuple[Path, dict]:
+    """The folder and catalog of the build being served."""
     build_dir = current_build(Path(root))
     if build_dir is None:
         raise IndexUnavailable(f"在 {root} 没有找到索引，请先运行 python build_index.py")
@@ -77,4 +75,4 @@ def open_build(root: Path):
     if catalog.get("schema") != SCHEMA_VERSION:
         # an index of an older version of the program: its files mean something else now
         raise IndexUnavailable(f"{root} 的索引由旧版本程序构建，请运行 python build_index.py --index {root} 重新构建")
-    return build_dir, whoosh_index.open_dir(str(build_dir)), catalog
+    return build_dir, catalog

@@ -1,7 +1,7 @@
-"""The served index as the rest of the product sees it: catalog, documents, the query engine.
+"""The served index as the rest of the product sees it: catalog, documents, the engine's index.
 
 It follows the index folder's `current` link, so a rebuild is picked up by the next call
-without a restart. Whoosh readers are per thread (they are not shared across threads).
+without a restart. Opened with one Settings (kb/limits.py): the search limits and the caches.
 """
 from __future__ import annotations
 
@@ -11,26 +11,23 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from . import records
-from .engine import Engine
+from .engine import Index
 from .layout import CURRENT, IndexUnavailable, open_build, read_document
+from .limits import Settings
 from .model import Document
 from .refs import name_variants
 from .segment import normalise
 
 
-RECORD_CACHE = 4_000      # records' stored fields and normalised text kept per build (bench/limits.py --memory)
-
-
 class Build:
     """One opened build: immutable once loaded."""
 
-    def __init__(self, root: Path):
-        self.path, self.ix, catalog = open_build(root)
+    def __init__(self, root: Path, settings: Settings):
+        self.path, catalog = open_build(root)
         self.docs: dict[str, dict] = catalog.get("docs", {})
+        self._index = Index(self.path, self.docs, settings.postings_cache)
         self.built = catalog.get("built", "")
         self.clause_count = catalog.get("clauses", 0)
-        self.local = threading.local()
         self.names: dict[str, list[str]] = defaultdict(list)
         for doc_id, d in self.docs.items():
             for name in {*name_variants(d["title"]), d["short_title"], *d["aliases"]} - {""}:
@@ -41,35 +38,18 @@ class Build:
         self.latest = _latest_versions(self.docs)
         self.document = lru_cache(maxsize=256)(self._document)
         # the stored fields of a record (read-only), kept for the records that busy queries rank
-        self.record = lru_cache(maxsize=RECORD_CACHE)(self._record)
-        self.record_text = lru_cache(maxsize=RECORD_CACHE)(self._record_text)
+        self.record = lru_cache(maxsize=settings.record_cache)(self._index.record)
+        self.record_text = lru_cache(maxsize=settings.record_cache)(self._record_text)
         self.names_text = lru_cache(maxsize=None)(self._names_text)
-        self._engine: Engine | None = None
-        self._engine_lock = threading.Lock()
 
-    def engine(self) -> Engine:
-        """The query engine over this build, made on first use (a listing needs none)."""
-        if self._engine is None:
-            with self._engine_lock:
-                if self._engine is None:
-                    reader = self.ix.reader()
-                    self._engine = Engine(reader, records.load(reader, self.path, list(self.docs)), self.docs)
-        return self._engine
+    def engine(self) -> Index:
+        """The engine's index of this build (its arrays are loaded on the first search)."""
+        return self._index
 
-    def reader(self):
-        """This thread's Whoosh reader (Whoosh reads its files by seeking: one per thread)."""
-        r = getattr(self.local, "reader", None)
-        if r is None:
-            r = self.local.reader = self.ix.reader()
-        return r
-
-    def _record(self, docnum: int) -> dict:
-        return self.reader().stored_fields(docnum)
-
-    def _record_text(self, docnum: int) -> tuple[str, str]:
+    def _record_text(self, record_id: int) -> tuple[str, str]:
         """(names, heading and text; the text alone) of a record, normalised: where ranking looks
         for the query's words."""
-        f = self.record(docnum)
+        f = self.record(record_id)
         text = normalise(f["text"])
         return " ".join([self.names_text(f["doc_id"]), normalise(f["heading"]), text]), text
 
@@ -102,8 +82,9 @@ def _latest_versions(docs: dict[str, dict]) -> set[str]:
 
 
 class Library:
-    def __init__(self, root: str | Path = "index"):
+    def __init__(self, root: str | Path = "index", settings: Settings = Settings()):
         self.root = Path(root)
+        self.settings = settings
         self._lock = threading.Lock()
         self._build: Build | None = None
         self._target: str | None = None
@@ -119,6 +100,6 @@ class Library:
                 if self._build is None or target != self._target:
                     if target is None:
                         raise IndexUnavailable(f"在 {self.root} 没有找到索引，请先运行 python build_index.py")
-                    self._build = Build(self.root)
+                    self._build = Build(self.root, self.settings)
                     self._target = target
         return self._build

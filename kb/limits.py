@@ -1,8 +1,10 @@
-"""How much work one search may cost: the named limits, declared once.
+"""How much work one search may cost and how much memory a served index may keep: the library's
+settings, declared once.
 
 Datasette is the model (max_returned_rows, sql_time_limit_ms): past a limit the answer says so
-instead of doing unbounded work. The CLI (`kb search --max-results/--time-limit`) and the web app
-(`create_app(config)`, key SEARCH_LIMITS) pass a Limits; everything else takes the defaults.
+instead of doing unbounded work. A Library is opened with one Settings (`Library(path, settings)`):
+the CLI (`kb search --max-results/--time-limit`) and the web app (`create_app(index, config)`, key
+SEARCH_LIMITS) make theirs; everything else takes the defaults.
 """
 from __future__ import annotations
 
@@ -34,3 +36,17 @@ class Limits:
 
 
 DEFAULT = Limits()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a Library is opened with: the search limits and the caches of each opened build (per
+    server process; their memory: bench/limits.py --memory)."""
+    limits: Limits = DEFAULT
+    postings_cache: int = 2_000_000     # postings kept decoded (8 bytes each)
+    record_cache: int = 4_000           # records' stored fields and normalised text
+
+    def __post_init__(self):
+        for name in ("postings_cache", "record_cache"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"缓存大小 {name} 应为正数，现为 {getattr(self, name)!r}")

@@ -7,7 +7,7 @@ from its document's date, since nothing is in force before it is issued; without
 it runs until it is ended. A measure with neither is kept wherever a date is asked and marked
 执行期限待确认: the library cannot tell, so it neither claims nor drops it. The matcher judges a
 profile's date by the same periods (kb/match.py reads each document through `derived`), search
-filters with `mask` and marks each hit with `state`.
+filters with `selection` and marks each hit with `state`.
 """
 from __future__ import annotations
 
@@ -17,17 +17,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from . import relations
 from .profile import parse_date
 
 if TYPE_CHECKING:   # the checker imports the matcher, which imports this module: no search side loaded
+    from .engine import Selection, Spans
     from .library import Build
     from .model import Clause, Document
 
 UNKNOWN = "执行期限待确认"
-NO_ORDINAL = -1
 
 
 @dataclass(frozen=True)
@@ -188,13 +186,8 @@ def validity(build: Build, doc: Document, today: dt.date | None = None) -> Valid
 
 @dataclass(frozen=True)
 class _Table:
-    begin: np.ndarray         # day ordinal of each record's begin (NO_ORDINAL: not recorded)
-    end: np.ndarray
+    spans: Spans              # each record's period, in the engine's index
     periods: dict[tuple[str, str], Period]    # (doc id, clause path; "" for the document) → period
-
-
-def _ordinal(day: dt.date | None) -> int:
-    return day.toordinal() if day else NO_ORDINAL
 
 
 @lru_cache(maxsize=2)
@@ -203,36 +196,23 @@ def _table(build: Build) -> _Table:
     clause has its own. Clause periods are read from the documents whose clauses state conditions,
     those with support areas (the matcher reads no others), or whose clauses a held document
     extends; the clauses of every other document have their document's period."""
-    records = build.engine().records
     doc_ids = list(build.docs)
     periods = {(d, ""): span(build, d) for d in doc_ids}
-    whole = [document_period(build, d) for d in doc_ids]
-    clause_begin = np.array([_ordinal(p.begin) for p in whole] + [0], dtype=np.int64)[records.doc]
-    clause_end = np.array([_ordinal(p.end) for p in whole] + [0], dtype=np.int64)[records.doc]
-    doc_begin = np.array([_ordinal(periods[(d, "")].begin) for d in doc_ids] + [0], dtype=np.int64)[records.doc]
-    doc_end = np.array([_ordinal(periods[(d, "")].end) for d in doc_ids] + [0], dtype=np.int64)[records.doc]
-    begin = np.where(records.clause, clause_begin, doc_begin)
-    end = np.where(records.clause, clause_end, doc_end)
-    own = [i for i, d in enumerate(doc_ids)
-           if build.docs[d]["areas"] or any(link.clause for link in relations.links(build, d))]
-    order = np.argsort(records.doc, kind="stable")
-    firsts = np.searchsorted(records.doc[order], own)
-    lasts = np.searchsorted(records.doc[order], own, side="right")
-    for i, lo, hi in zip(own, firsts, lasts):
-        doc = build.document(doc_ids[i])
-        for n in order[lo:hi].tolist():
-            if records.clause[n] and records.live[n]:
-                clause = doc.clause(build.record(n)["path"])
-                period = periods[(doc.id, clause.path)] = clause_period(build, doc, clause)
-                begin[n], end[n] = _ordinal(period.begin), _ordinal(period.end)
-    return _Table(begin, end, periods)
+    whole = {d: document_period(build, d) for d in doc_ids}
+    for d in doc_ids:
+        if build.docs[d]["areas"] or any(link.clause for link in relations.links(build, d)):
+            doc = build.document(d)
+            for clause in doc.clauses:
+                periods[(d, clause.path)] = clause_period(build, doc, clause)
+    spans = build.engine().spans(
+        {d: ((whole[d].begin, whole[d].end), (periods[(d, "")].begin, periods[(d, "")].end)) for d in doc_ids},
+        {key: (p.begin, p.end) for key, p in periods.items() if key[1]})
+    return _Table(spans, periods)
 
 
-def mask(build: Build, day: dt.date) -> np.ndarray:
+def selection(build: Build, day: dt.date) -> Selection:
     """The records not known to be out of force on `day` (those of unknown period are kept)."""
-    table = _table(build)
-    d = day.toordinal()
-    return ~(((table.begin != NO_ORDINAL) & (d < table.begin)) | ((table.end != NO_ORDINAL) & (d > table.end)))
+    return _table(build).spans.covering(day)
 
 
 def period(build: Build, doc_id: str, path: str = "") -> Period:

@@ -16,12 +16,10 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
-import numpy as np
-
 from . import query as kbquery
 from . import periods, rank, snippet, thesaurus
 from .citation import cite, url
-from .engine import Scored
+from .engine import Index, Matches
 from .filters import BY_KEY, FILTERS, choices
 from .library import Build, Library
 from .limits import DEFAULT, Limits
@@ -30,7 +28,6 @@ from .taxonomy import taxonomy
 
 MAX_PAGE = 1000          # a page number past it is a malformed request (what is reachable: Limits.max_results)
 MAX_LIMIT = DEFAULT.max_limit
-MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
 THESAURUS_MAX = 4        # thesaurus synonyms tried for a word the index lacks
 SUGGESTIONS = 6          # similar index words offered when nothing matched
 
@@ -179,8 +176,11 @@ def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[st
 
 
 def search(library: Library, q: str, filters: dict[str, list[str]] | None = None, limit: int = 10,
-           page: int = 1, sort: str = "relevance", facets: bool = False, limits: Limits = DEFAULT,
+           page: int = 1, sort: str = "relevance", facets: bool = False, limits: Limits | None = None,
            as_of: dt.date | None = None) -> SearchResult:
+    """One page of results for q. limits, when given, stand for the library's settings' (a web app's
+    SEARCH_LIMITS)."""
+    limits = limits or library.settings.limits
     if not 1 <= limit <= limits.max_limit:
         raise SearchError(f"每页条数应在 1 到 {limits.max_limit} 之间")
     if not 1 <= page <= MAX_PAGE:
@@ -226,14 +226,11 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             result.suggestions = _similar_words(build, result.missing)
             result.suggested_area = _nearest_area(parsed.text)
     if parsed.concepts:
-        allowed = engine.allowed(filters)
-        if as_of:
-            allowed &= periods.mask(build, as_of)
-        depth = max(limits.rerank_depth, reachable)
-        shown_mask, rows, result.relaxed = _text_matches(build, engine, parsed, allowed, depth, sort, named, budget)
-        result.total = int(np.count_nonzero(shown_mask))
-        if facets:
-            result.facets = engine.facets(shown_mask)
+        matched = engine.match(parsed, filters, max(limits.rerank_depth, reachable), sort,
+                               periods.selection(build, as_of) if as_of else None, facets,
+                               lambda c, best: _in_order(build, c, best, budget))
+        rows = _ranked(build, parsed, matched, sort, named, limits.rerank_depth, budget)
+        result.total, result.relaxed, result.facets = matched.total, matched.relaxed, matched.facets
         seen = {(x.doc_id, x.path) for x in lookup_hits}
         rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]
     shown = len(lookup_hits) + len(rows)
@@ -251,29 +248,6 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             state = periods.state(build, hit.doc_id, hit.path, as_of)
             hit.in_force, hit.in_force_label = state.in_force, state.label
     return result
-
-
-def _text_matches(build: Build, engine, parsed: kbquery.ParsedQuery, allowed: np.ndarray, depth: int, sort: str,
-                  named: set[str], budget: "_Budget") -> tuple[np.ndarray, list[tuple[float, dict]], bool]:
-    """(the records shown, the best `depth` of them ranked, whether none holds every concept)."""
-    matched = engine.match(parsed, allowed, lambda c, m, s: _in_order(build, c, m, s, budget))
-    full = matched.mask & (matched.cover >= 1.0)
-    shown_mask, relaxed = full, False
-    if np.count_nonzero(full) < depth:
-        # too few clauses have every concept: those holding enough of the question follow
-        partial = matched.mask & ~full
-        best_cover = float(matched.cover[partial].max()) if partial.any() else 0.0
-        shown_mask = full | (partial & (matched.cover >= MIN_COVER * best_cover))
-        relaxed = bool(not full.any() and shown_mask.any())
-    if sort == "date":
-        # by date, the clauses holding everything first; the partial ones only after them
-        dates = engine.dates()
-        best = np.concatenate([Scored(full, matched.score, matched.cover, {}).top(depth, dates),
-                               Scored(shown_mask & ~full, matched.score, matched.cover, {}).top(depth, dates)])[:depth]
-    else:
-        best = Scored(shown_mask, matched.score * matched.cover ** 2, matched.cover, {}).top(depth)
-    rows = _ranked(build, parsed, matched, best.tolist(), sort, named, budget.limits.rerank_depth, budget)
-    return shown_mask, rows, relaxed
 
 
 class _Budget:
@@ -299,15 +273,14 @@ class _Budget:
         return True
 
 
-def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Scored, best: list[int], sort: str,
+def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Matches, sort: str,
             named: set[str], depth: int, budget: _Budget) -> list[tuple[float, dict]]:
     """The best matches as (score, stored fields): the first `depth` re-ranked by what the catalog
     knows and where their words stand, the rest (deeper pages, or all once time is up) in the
     engine's order after them."""
     ranked, rest = [], []
-    for i, n in enumerate(best):
+    for i, (n, score) in enumerate(zip(matched.ids, matched.scores)):
         f = build.record(n)
-        score = float(matched.score[n])
         if sort == "relevance" and i < depth and not (i % 8 == 0 and budget.spent()) and not rest:
             ranked.append((score * rank.prior(build, f["doc_id"], f["kind"], named) * rank.fit(build, parsed, matched.weights, n), f))
         else:
@@ -317,28 +290,28 @@ def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Scored, best: li
     return ranked + rest
 
 
-def _in_order(build: Build, concept: kbquery.Concept, mask: np.ndarray, score: np.ndarray,
-              budget: _Budget) -> np.ndarray:
-    """A quoted phrase's records, kept only where its words stand together as typed: the index holds
-    words, not their order, so the records holding all of them are read and checked, the best
-    scored first: at most limits.max_phrase_checks for all the query's phrases together, within the
-    time limit (a phrase not checked in a record does not count as found there)."""
+def _in_order(build: Build, concept: kbquery.Concept, best, budget: _Budget) -> list[int] | None:
+    """A quoted phrase's records (best(n): the n best scored of those holding its words), kept only
+    where its words stand together as typed: the index holds words, not their order, so the records
+    holding all of them are read and checked, the best scored first: at most
+    limits.max_phrase_checks for all the query's phrases together, within the time limit (a phrase
+    not checked in a record does not count as found there). None: a phrase of one word, kept as found."""
     if not (concept.phrase and " " in concept.word):
-        return mask
+        return None
     pattern = kbquery.in_order(tuple(concept.word.split(" ")))
     allowance = budget.phrase_checks
-    candidates = Scored(mask, score, score, {}).top(allowance + 1).tolist()
-    checked = np.zeros_like(mask)
-    for i, n in enumerate(candidates):
+    checked = []
+    for i, n in enumerate(best(allowance + 1)):
         if i == allowance or i % 64 == 0 and budget.spent():
             budget.notices.append(f"带引号的短语“{concept.word.replace(' ', '')}”只在得分最高的 {i} 条中核对了词序。")
             break
-        checked[n] = bool(pattern.search(build.record_text(n)[0].replace(" ", "")))
+        if pattern.search(build.record_text(n)[0].replace(" ", "")):
+            checked.append(n)
         budget.phrase_checks -= 1
     return checked
 
 
-def _understood(parsed: kbquery.ParsedQuery, engine, most: int) -> tuple[kbquery.ParsedQuery, list[str], list[str]]:
+def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[kbquery.ParsedQuery, list[str], list[str]]:
     """The query as the index can answer it, the typed words no record holds, and the words left
     out of a long question (all but its `most` weightiest). A word no record holds is set aside and
     named to the user; when that leaves nothing, such words take the thesaurus synonyms that records
@@ -363,15 +336,13 @@ def _understood(parsed: kbquery.ParsedQuery, engine, most: int) -> tuple[kbquery
 def _similar_words(build: Build, words: list[str]) -> list[str]:
     """Index words sharing a first character with the words not found, the commonest first: what
     the library does say (打折 → 折扣)."""
-    reader = build.reader()
     found: dict[str, int] = {}
     for ch in dict.fromkeys("".join(words)):
         if not ("\u4e00" <= ch <= "\u9fff"):
             continue
-        for term in reader.expand_prefix("text_t", ch):
-            term = term.decode("utf-8") if isinstance(term, bytes) else term
+        for term, frequency in build.engine().words_starting(ch).items():
             if len(term) > 1 and term not in found:
-                found[term] = reader.doc_frequency("text_t", term)
+                found[term] = frequency
     return sorted(found, key=lambda w: -found[w])[:SUGGESTIONS]
 
 

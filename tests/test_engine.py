@@ -1,5 +1,5 @@
-"""The query engine against Whoosh itself: the arrays it reads and the scores it computes must be
-what Whoosh's own matchers and BM25F give on the same index."""
+"""The engine (kb/engine/) against Whoosh itself: the arrays it reads and the scores it computes must
+be what Whoosh's own matchers and BM25F give on the same index."""
 from __future__ import annotations
 
 import pytest
@@ -7,10 +7,10 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 import kb.workers
-from kb import index as kbindex
-from kb.analysis import Codec
-from kb.index import build
-from kb.postings import Postings
+from kb.engine import writing
+from kb.engine.codec import Codec
+from kb.engine.postings import Postings
+from kb.index import build, current_build
 from kb.library import Library
 from kb.query import FIELDS, parse
 from kb.search import search
@@ -22,7 +22,7 @@ def small_blocks(tmp_path_factory):
     """policies/ indexed with 8 postings per block, so that common words span many blocks."""
     root = tmp_path_factory.mktemp("small-blocks")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kbindex, "Codec", lambda: Codec(blocklimit=8))
+        mp.setattr(writing, "Codec", lambda: Codec(blocklimit=8))
         build(POLICIES, root, progress=False)
     return Library(root)
 
@@ -38,15 +38,14 @@ def whoosh_postings(reader, field, term):
 
 
 def test_postings_arrays_equal_whoosh_matchers_for_every_term(small_blocks):
-    build_ = small_blocks.build()
-    engine = build_.engine()
-    reader = build_.reader()
-    postings = Postings(reader)
+    scorer = small_blocks.build().engine().scorer()
+    reader = small_blocks.build().engine().reader()
+    postings = Postings(reader, capacity=10**9)
     checked = multi_block = 0
     for field, _ in FIELDS:
         for term in reader.field_terms(field):
             ids, weights = postings.get(field, term, lambda field, ids, frequencies: frequencies)
-            live = engine.records.live[ids]
+            live = scorer.records.live[ids]
             want_ids, want_weights = whoosh_postings(reader, field, term)
             assert ids[live].tolist() == want_ids, (field, term)
             assert weights[live].tolist() == pytest.approx(want_weights), (field, term)
@@ -57,9 +56,8 @@ def test_postings_arrays_equal_whoosh_matchers_for_every_term(small_blocks):
 
 def test_record_arrays_match_stored_fields_and_lengths(small_blocks):
     build_ = small_blocks.build()
-    engine = build_.engine()
-    r = engine.records
-    reader = build_.reader()
+    r = build_.engine().scorer().records
+    reader = build_.engine().reader()
     doc_ids = list(build_.docs)
     assert len(r) == reader.doc_count_all()
     for n in range(len(r)):
@@ -73,13 +71,13 @@ def test_record_arrays_match_stored_fields_and_lengths(small_blocks):
 
 @pytest.mark.parametrize("term", ["企业", "社会保险费", "贷款", "减免", "疫情"])
 def test_single_word_scores_are_whoosh_bm25f(small_blocks, term):
-    build_ = small_blocks.build()
-    engine = build_.engine()
-    searcher = build_.ix.searcher(weighting=BM25F())
+    index = small_blocks.build().engine()
+    scorer = index.scorer()
+    searcher = index.ix.searcher(weighting=BM25F())
     for field, _ in FIELDS:
         want = {h.docnum: h.score for h in searcher.search(Q.Term(field, term), limit=None)}
-        ids, scores = engine._term(field, term)
-        got = {int(i): float(s) for i, s in zip(ids, scores) if engine.records.live[i]}
+        ids, scores = scorer._term(field, term)
+        got = {int(i): float(s) for i, s in zip(ids, scores) if scorer.records.live[i]}
         assert got.keys() == want.keys()
         for n, s in want.items():
             assert got[n] == pytest.approx(s, rel=1e-5), (field, term, n)
@@ -93,8 +91,8 @@ def test_deleted_and_changed_documents_leave_no_live_records(policies_copy, tmp_
     doc.write_text(doc.read_text(encoding="utf-8").replace("缓缴", "暂缓缴存"), encoding="utf-8")
     build(policies_copy, root, progress=False)
     lib = Library(root)
-    engine = lib.build().engine()
-    assert engine.records.live.sum() < len(engine.records)      # the old records are still in the files
+    records = lib.build().engine().scorer().records
+    assert records.live.sum() < len(records)      # the old records are still in the files
     assert "rsbf-2020-11" not in {h.doc_id for h in search(lib, "社保 减免", limit=50).hits}
     assert search(lib, "暂缓缴存", limit=5).hits[0].doc_id == "jj-2020-23"
     changed = [h for h in search(lib, "缓缴 住房公积金", limit=50).hits if h.doc_id == "jj-2020-23"]
@@ -107,9 +105,9 @@ def test_deleted_and_changed_documents_leave_no_live_records(policies_copy, tmp_
 def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
     result = search(library, "企业", limit=100, facets=True)
     build_ = library.build()
-    engine = build_.engine()
-    matched = engine.match(parse("企业"), engine.allowed({}))
-    reader = build_.reader()
+    scorer = build_.engine().scorer()
+    matched = scorer.match(parse("企业"), scorer.allowed({}))
+    reader = build_.engine().reader()
     rows = [reader.stored_fields(int(n)) for n in matched.mask.nonzero()[0]]
     assert result.total == len(rows) > 20
     by_area: dict[str, int] = {}
@@ -148,7 +146,7 @@ def test_a_build_written_by_worker_processes_answers_as_one_written_alone(polici
             assert (w.total, w.facets) == (a.total, a.facets), q
 
     alone, workers = build_both()
-    assert len(workers.build().reader().leaf_readers()) > 1
+    assert len(workers.build().engine().reader().leaf_readers()) > 1
     same_answers(alone, workers)
     # then an ordinary incremental build on top of each: a changed and a removed document
     doc = policies_copy / "jj-2020-23.md"
@@ -165,9 +163,9 @@ def test_large_parts_are_written_as_separate_files_and_read_the_same(tmp_path):
         mp.setattr(kb.workers, "MIN_ITEMS", 10**9)
         build(POLICIES, roots["alone"], progress=False)
         mp.setattr(kb.workers, "MIN_ITEMS", 1)
-        mp.setattr(kbindex, "SEPARATE_FILES", 1)
+        mp.setattr(writing, "SEPARATE_FILES", 1)
         build(POLICIES, roots["separate"], progress=False)
-    built = kbindex.current_build(roots["separate"])
+    built = current_build(roots["separate"])
     assert list(built.glob("*.pst")) and not list(built.glob("*.seg"))
     alone, separate = Library(roots["alone"]), Library(roots["separate"])
     for q in ["社保 减免", "公积金 缓缴", "房租"]:

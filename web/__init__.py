@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from kb.library import Library
-from kb.limits import DEFAULT, Limits
+from kb.limits import DEFAULT, Limits, Settings
 
 from . import api, cite, errors, feeds, match, pages, preview, security
 
@@ -35,7 +35,7 @@ def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None
     # header, which any client can forge; no link of the site has one, so such a path is simply not found
     app.url_map.merge_slashes = False
     # one Library per app: it follows the index's `current` link, so rebuilds need no restart
-    app.extensions["kb_library"] = Library(index_dir)
+    app.extensions["kb_library"] = Library(index_dir, Settings(limits=app.extensions["kb_limits"]))
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(match.bp)

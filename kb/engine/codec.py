@@ -1,7 +1,7 @@
-"""How Whoosh indexes text already segmented by kb.segment.presegment.
+"""The Whoosh codec: how Whoosh stores text already segmented by kb.segment.presegment.
 
 Segmentation happens outside Whoosh (in worker processes during a full build). The engine scores
-words by their counts (kb/engine.py), so a field needs each word's frequency and the field's length,
+words by their counts (kb/engine/scoring.py), so a field needs each word's frequency and the field's length,
 no positions: the format counts the words of the pre-segmented (space-separated) string in one
 pass, instead of Whoosh building a token object per word through an analyzer.
 """
@@ -31,7 +31,7 @@ def text_field() -> fields.TEXT:
 
 class Codec(W3Codec):
     """Whoosh's file format with two choices of ours: posting blocks of 1024 (the engine reads
-    postings whole, kb/postings.py, so fewer and longer blocks unpack faster), and no per-block
+    postings whole, kb/engine/postings.py, so fewer and longer blocks unpack faster), and no per-block
     length statistics: only Whoosh's own scorer uses them (to skip blocks), and gathering them looks
     up the field length of every posting while a segment is written."""
     length_stats = False

@@ -1,7 +1,7 @@
-"""The query engine: a parsed query scored over whole posting lists at once.
+"""Scoring: a parsed query scored over whole posting lists at once.
 
 Whoosh holds the index (terms, postings, field lengths, stored fields); this module reads a term's
-postings as arrays (kb/postings.py) and does the arithmetic with numpy over every record of the
+postings as arrays (kb/engine/postings.py) and does the arithmetic with numpy over every record of the
 build: BM25F as Whoosh defines it, each concept a sum over its forms and fields, required concepts
 intersected, filters and facets as masks and counts. A query costs a few array operations per word,
 where Whoosh's matchers step through every matching record in Python.
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import segment, thesaurus, wordfreq
-from .filters import BY_KEY, FACETS, FILTERS, choices
+from .. import segment, thesaurus, wordfreq
+from ..filters import BY_KEY, FACETS, FILTERS, choices
+from ..query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .postings import Postings
-from .query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .records import Records
 
 B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
@@ -51,12 +51,12 @@ class Scored:
         return where[np.lexsort(keys)][:n]
 
 
-class Engine:
+class Scorer:
     """Scoring over one opened build; shared by its threads (arrays are only read)."""
 
-    def __init__(self, reader, records: Records, docs: dict[str, dict]):
+    def __init__(self, reader, records: Records, docs: dict[str, dict], postings_cache: int):
         self.records = records
-        self.postings = Postings(reader)
+        self.postings = Postings(reader, postings_cache)
         self.size = len(records)
         live = records.live
         self.count = int(np.count_nonzero(live))

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from .query import FIELDS
+from ..query import FIELDS
 
 SEARCHED = tuple(field for field, _ in FIELDS)
 SUFFIX = ".kbrec"

@@ -15,7 +15,6 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import TermNotFound
 
-CACHE_POSTINGS = 2_000_000      # postings kept decoded (8 bytes each, per server process; bench/limits.py --memory)
 ENTRY_COST = 64                 # what an entry costs beyond its postings, counted as postings: an absent word costs too
 
 
@@ -58,10 +57,11 @@ def _leaf(leaf, field: str, term: str) -> tuple[list[np.ndarray], list[np.ndarra
 
 class Postings:
     """Decoded posting lists of one opened build, as (document numbers, weights), shared by its
-    threads; the least recently used are dropped."""
+    threads; the least recently used are dropped past `capacity` postings (kb/limits.py Settings)."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, capacity: int):
         self.reader = reader
+        self.capacity = capacity
         self.leaves = reader.leaf_readers()
         self.lock = threading.Lock()
         self.cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -86,7 +86,7 @@ class Postings:
             tf = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32)
             found = self.cache[key] = (ids, weigh(field, ids, tf))
             self.size += len(ids) + ENTRY_COST
-            while self.size > CACHE_POSTINGS and len(self.cache) > 1:
+            while self.size > self.capacity and len(self.cache) > 1:
                 _, (old, _) = self.cache.popitem(last=False)
                 self.size -= len(old) + ENTRY_COST
             return found
