@@ -15,8 +15,8 @@ def library() -> Library:
 
 
 def limits() -> Limits:
-    """The app's SEARCH_LIMITS, for every search a request makes."""
-    return current_app.extensions["kb_limits"]
+    """The limits the library was opened with (the app's SEARCH_LIMITS), for every search a request makes."""
+    return library().settings.limits
 
 
 def build() -> Build:
