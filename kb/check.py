@@ -93,8 +93,8 @@ def _check_clauses(parsed: ParsedFile) -> None:
         else:
             seen[clause.path] = clause.line
         if clause.system == "point":
-            if not clause.text and not clause.meta.get("partial"):
-                parsed.problem(clause.line, f"要点“{clause.heading}”没有正文")
+            if not clause.official_text and not clause.meta.get("partial"):
+                parsed.problem(clause.line, f"要点“{clause.heading}”没有正文{_only_remarks(clause)}")
             continue
         if clause.system == "annex":
             continue        # named, not numbered (附件一, 附表); an omitted annex (略) keeps only its title
@@ -111,8 +111,15 @@ def _check_clauses(parsed: ParsedFile) -> None:
             parsed.problem(clause.line, f"编号跳号：“{_label_of(clause, prev)}”之后应为“{_label_of(clause, expected[0])}”，"
                                         f"却是“{clause.label}”（只收录部分条款时，请把 coverage 写为“部分条款”）")
         previous[key] = current
-        if not clause.text and clause.path not in children and not clause.meta.get("partial"):
-            parsed.problem(clause.line, f"条款“{clause.path}”没有正文")
+        if not clause.official_text and clause.path not in children and not clause.meta.get("partial"):
+            parsed.problem(clause.line, f"条款“{clause.path}”没有正文{_only_remarks(clause)}")
+
+
+def _only_remarks(clause) -> str:
+    """What to add to 没有正文 when the text holds only the library's remarks."""
+    if not clause.text:
+        return ""
+    return "：只有编者注，编者注不算正文（来源在此处缺失时，在 meta 中写 partial: true）"
 
 
 def _label_of(clause, number_sub: tuple[int, int]) -> str:

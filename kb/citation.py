@@ -5,6 +5,10 @@ law clauses are cited by their own label (第八十二条之一), and so are ann
 an unnumbered point (要点：…), whose official number we do not know, is cited by its document, except
 a point that records another document's measure (要点：人社部发〔2020〕49号延长减免期限, kept with the
 notice it extends): its words are that document's, so it is cited by that document's 文号.
+The same way, a point that retells a press conference is cited as the conference's, a summary (本库摘要):
+in another document its heading names the conference (要点：2020年2月17日省政府新闻发布会公布：…), and a press
+conference held as a document names itself in its title's last brackets (…（2020年2月11日发布会）); no 书名号,
+which mark an official document.
 An expired document says so, and so does one whose validity is not verified (（效力未核实）).
 """
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from .numbering import int_to_cn
 from .refs import doc_number_key, find_doc_numbers
 
 POINT_PREFIX = "要点"
@@ -48,10 +53,35 @@ def _reported_document(heading: str, doc_no: str) -> str:
     return heading[other.span[0]:other.span[1]] if other else ""
 
 
+_CONFERENCE = "发布会|吹风会"
+CONFERENCE_TITLE = re.compile(rf"（([^（）]*(?:{_CONFERENCE})[^（）]*)）$")
+CONFERENCE_POINT = re.compile(rf"^([^：:]*(?:{_CONFERENCE}))(公布|通报|介绍)[：:]")
+SUMMARY = "（本库摘要）"
+
+
+def conference(title: str, path: str = "", heading: str = "") -> str:
+    """The press conference a unit (or, without a path, a document) retells, as named ('' when none)."""
+    if path.startswith(POINT_PREFIX) and (told := CONFERENCE_POINT.match(heading)):
+        return told.group(1)
+    held = CONFERENCE_TITLE.search(title)
+    return held.group(1) if held else ""
+
+
 def cite(title: str, doc_no: str = "", status: str = "", path: str = "", heading: str = "") -> str:
-    """heading: the cited unit's, which tells a point recording another document's measure."""
-    reported = _reported_document(heading, doc_no) if path.startswith(POINT_PREFIX) else ""
-    text = reported or f"《{title}》" + (f"（{doc_no}）" if doc_no else "") + clause_part(path)
+    """heading: the cited unit's, which tells a point recording another document's measure or retelling
+    a press conference."""
+    point = path.startswith(POINT_PREFIX)
+    number = f"（{doc_no}）" if doc_no else ""
+    reported = _reported_document(heading, doc_no) if point else ""
+    told = CONFERENCE_POINT.match(heading) if point and not reported else None
+    if reported:
+        text = reported
+    elif told:
+        text = f"{told.group(1)}{told.group(2)}的《{title}》{number}要点{SUMMARY}"
+    elif CONFERENCE_TITLE.search(title):
+        text = title + (f"要点{int_to_cn(int(path[len(POINT_PREFIX):]))}{SUMMARY}" if point else "")
+    else:
+        text = f"《{title}》{number}" + clause_part(path)
     return text + (f"（{status}）" if status in NOTED_STATUSES else "")
 
 

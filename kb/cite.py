@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .citation import POINT_PREFIX, cite, clause_part, url
+from .citation import POINT_PREFIX, cite, clause_part, conference, url
 from .library import Build
 from .model import Clause, Document
 from .taxonomy import taxonomy
@@ -18,6 +18,8 @@ from .taxonomy import taxonomy
 MAX_ITEMS = 50
 MAX_SHOWN = 80          # characters of a bad reference repeated in a message
 FULL_TEXT = "官方全文"
+# the library's remarks in a cited text (kb/remarks.py), given apart from the text they were written in
+REMARKS_HEADING = "编者注（本库所加，不是原文，引用时不要照抄）"
 PLACEHOLDER = "……"      # where the staff member writes what the clause means for the enquirer
 REPLY_NOTE = (f"“{PLACEHOLDER}”处请填写答复内容。引用按清单顺序排列，同一引用只写一次；"
               "已失效、效力未核实文件的引用保留“（已失效）”“（效力未核实）”字样。")
@@ -96,6 +98,10 @@ class Item:
         """Why the citation names less than the item shows."""
         if self.clause is None:
             return "" if self.doc.clauses else "本库未收录这份文件的条款文本，只能引用整份文件。"
+        told = conference(self.doc.title, self.path, self.clause.heading)
+        if told:
+            return (f"这是本库根据报道整理的要点，转述的是{told}上的介绍，不是官方文件的原文，因此引用发布会并注明本库摘要；"
+                    "作为依据引用前，请找到对应的正式文件核对。")
         if self.path.startswith(POINT_PREFIX):
             if not self.citation.startswith("《"):
                 return "这是本库整理的要点，记录的是另一份文件的措施，因此引用那份文件的文号（本库未收录其全文）。"
@@ -112,15 +118,19 @@ class Item:
 
     @property
     def parts(self) -> list[Part]:
+        """The units' own words, then the library's remarks in them (编者注) as a part of their own."""
         if self.clause is None:
             return [Part("内容摘要（本库整理，不是官方文本）", self.doc.summary)] if self.doc.summary else []
         own = self.clause.path
-        out = [Part("", self.clause.text)] if self.clause.text else []
+        out = [Part("", self.clause.official_text)] if self.clause.official_text else []
+        notes = list(self.clause.remarks)
         for c in self.doc.clauses:
             if c.path.startswith(own + "/"):
                 # 第（一）项 within 第二条: the unit's place relative to the cited clause
-                out.append(Part(" ".join(p for p in (clause_part(c.path[len(own) + 1:]), c.heading) if p), c.text))
-        return out
+                place = clause_part(c.path[len(own) + 1:])
+                out.append(Part(" ".join(p for p in (place, c.heading) if p), c.official_text))
+                notes += [f"{place}：{note}" for note in c.remarks]
+        return out + ([Part(REMARKS_HEADING, "\n\n".join(notes))] if notes else [])
 
     @property
     def text(self) -> str:

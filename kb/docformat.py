@@ -4,6 +4,8 @@ A file is YAML front matter followed by the document's own structure. Policy uni
 Markdown headings whose text starts with a label (## 一、… ### （一）… #### 1. … ##### （1）…);
 law clauses are paragraphs starting with 第X条 (or 第X条之一) under 编/章/节 headings.
 A fenced ```meta block right after a unit's heading (or clause paragraph) holds its metadata.
+Editorial remarks (编者注：…, 【编者注：…】, kb/remarks.py) stay in the text as written; a malformed one is
+reported at its line here, since the joined text no longer knows its lines.
 Parsing keeps line numbers so the checker can name file:line; it judges nothing itself.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .model import Clause, Document, Problem
 from .numbering import STRUCTURE, cn_to_int, parse_law_clause, parse_policy_label
+from .remarks import LABEL as REMARK, PARAGRAPH as REMARK_PARAGRAPH, line_problems as remark_problems
 from .schema import FRONT_MATTER, listed
 from .taxonomy import SAFE_LOADER, taxonomy
 
@@ -278,6 +281,11 @@ class _BodyParser:
             heading = HEADING.match(line)
             stripped = line.strip()
             annex = annex_heading(line) if heading else None
+            if heading and REMARK in line:
+                self.parsed.problem(lineno, f"标题里不能写{REMARK}：{REMARK}写在正文中，单独成段（{REMARK}：……）"
+                                            f"或写在句中（【{REMARK}：……】）")
+            elif stripped:
+                self.check_remarks(lineno, line, lines[i - 1] if i else "")
             if annex:
                 self.annex(lineno, annex)
             elif self.in_annex:
@@ -298,6 +306,14 @@ class _BodyParser:
         for unit in self.parsed.clauses:
             unit.text = "\n".join(self.text[id(unit)]).strip()
         self.parsed.preamble = "\n".join(self.preamble).strip()
+
+    def check_remarks(self, lineno: int, line: str, previous: str) -> None:
+        for message in remark_problems(line):
+            self.parsed.problem(lineno, message)
+        # a 编者注 paragraph is a paragraph of its own: written on a line that goes on the one above,
+        # Markdown (and the citation) would take it for the document's words
+        if REMARK_PARAGRAPH.match(line) and previous.strip() and not HEADING.match(previous) and not FENCE.match(previous):
+            self.parsed.problem(lineno, f"“{REMARK}：”开头的段落须单独成段：请在它上面空一行")
 
     def heading(self, lineno: int, text: str, depth: int) -> None:
         label = None if self.law_document else parse_policy_label(text)

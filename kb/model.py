@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import remarks
 from .schema import FRONT_MATTER
 
 
@@ -27,7 +28,7 @@ class Clause:
     number: int
     sub: int
     heading: str
-    text: str
+    text: str                 # as written, the library's remarks (编者注, kb/remarks.py) in place
     line: int
     context: list[str] = field(default_factory=list)   # headings above it: 章/节, parent units
     meta: dict = field(default_factory=dict)           # as written in its meta block
@@ -37,6 +38,16 @@ class Clause:
     @property
     def display_heading(self) -> str:
         return self.heading or (self.context[-1] if self.context else "")
+
+    @property
+    def official_text(self) -> str:
+        """The text without the library's remarks (编者注): what a citation quotes."""
+        return remarks.official(self.text)
+
+    @property
+    def remarks(self) -> list[str]:
+        """The library's remarks in the text (编者注：…, 【编者注：…】), in order."""
+        return remarks.remarks(self.text)
 
 
 @dataclass(kw_only=True)
@@ -50,6 +61,11 @@ class Document:
     @property
     def expired(self) -> bool:
         return self.status == "已失效"
+
+    @property
+    def has_remarks(self) -> bool:
+        """Whether the library's remarks (编者注) stand anywhere in its text, preamble included."""
+        return bool(remarks.remarks(self.preamble)) or any(c.remarks for c in self.clauses)
 
     def clause(self, path: str) -> Clause | None:
         return next((c for c in self.clauses if c.path == path), None)
