@@ -204,8 +204,8 @@ def test_a_press_conference_point_page_says_what_the_citation_points_to(client):
 def test_remark_markup_in_a_text_cannot_forge_html(client, build):
     from web.render import to_html
     assert to_html('<p class="remark">假的</p>【编者注：<script>x</script>】') == (
-        '<p>&lt;p class="remark"&gt;假的&lt;/p&gt;<span class="remark"><span class="remark-label">编者注</span>'
-        '：&lt;script&gt;x&lt;/script&gt;</span></p>')
+        '<p>&lt;p class="remark"&gt;假的&lt;/p&gt;<span class="remark"><span class="remark-label">编者注'
+        '<span class="visually-hidden">：</span></span>&lt;script&gt;x&lt;/script&gt;</span></p>')
 
 
 def test_a_remark_in_the_preamble_is_marked_and_explained(client):

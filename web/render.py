@@ -17,15 +17,17 @@ from kb import remarks
 TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "code", "pre", "blockquote", "a",
         "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub", "span"}
 ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-CLASSES = {"p": {"remark"}, "span": {"remark", "remark-label"}}
+CLASSES = {"p": {"remark"}, "span": {"remark", "remark-label", "visually-hidden"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def _label(parent: etree.Element, text: str) -> None:
-    """The visible 编者注 label first in `parent`, the remark's words after it."""
+    """The visible 编者注 label first in `parent`, the remark's words after it. The colon is there for copied
+    text and screen readers only: shown after the badge, it would wrap to the next line on its own."""
     label = etree.Element("span", {"class": "remark-label"})
     label.text = remarks.LABEL
-    label.tail = "：" + text
+    etree.SubElement(label, "span", {"class": "visually-hidden"}).text = "："
+    label.tail = text
     parent.insert(0, label)
 
 
