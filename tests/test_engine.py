@@ -2,14 +2,18 @@
 be what Whoosh's own matchers and BM25F give on the same index."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 import kb.workers
+from kb import segment
 from kb.engine import writing
 from kb.engine.codec import Codec
 from kb.engine.postings import Postings
+from kb.engine.scoring import TILED_BOOST
 from kb.index import build, current_build
 from kb.library import Library
 from kb.query import FIELDS, parse
@@ -81,6 +85,82 @@ def test_single_word_scores_are_whoosh_bm25f(small_blocks, term):
         assert got.keys() == want.keys()
         for n, s in want.items():
             assert got[n] == pytest.approx(s, rel=1e-5), (field, term, n)
+
+
+@pytest.fixture(scope="module")
+def churned(tmp_path_factory):
+    """policies/ written by worker processes (a segment each), then changed twice by incremental
+    builds: a document edited and one removed (their old records deleted, in the older segments),
+    then another edited, each build adding a segment."""
+    root = tmp_path_factory.mktemp("churned")
+    policies = root / "policies"
+    shutil.copytree(POLICIES, policies)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kb.workers, "MIN_ITEMS", 1)
+        build(policies, root / "index", progress=False)
+        doc = policies / "jj-2020-23.md"
+        doc.write_text(doc.read_text(encoding="utf-8").replace("缓缴", "暂缓缴存"), encoding="utf-8")
+        (policies / "rsbf-2020-11.md").unlink()
+        build(policies, root / "index", progress=False)
+        doc = policies / "gbf-2020-6.md"
+        doc.write_text(doc.read_text(encoding="utf-8").replace("贷款", "借款", 1), encoding="utf-8")
+        build(policies, root / "index", progress=False)
+    return Library(root / "index")
+
+
+def test_the_churned_index_has_several_segments_and_deleted_records(churned):
+    index = churned.build().engine()
+    records = index.scorer().records
+    assert len(index.reader().leaf_readers()) >= 3
+    assert 0 < records.live.sum() < len(records)
+
+
+def whoosh_query(parsed, scorer) -> Q.Query:
+    """The query as Whoosh's own objects: each concept an Or of its forms (a form's words all in one
+    field, each field with its boost), the concepts And-ed, every weight carried on its terms. A
+    one-word form also matches, where it is absent, the dictionary words tiling it (银行的贷款 for
+    银行贷款) in the text, at TILED_BOOST."""
+    concepts = []
+    for c in parsed.concepts:
+        factor = scorer.everyday_factor(c)
+        forms = []
+        for tokens, weight in c.forms():
+            form = Q.Or([Q.And([Q.Term(field, t, boost=boost * weight * factor) for t in tokens]) for field, boost in FIELDS])
+            tiles = segment.pieces(tokens[0])
+            if len(tokens) == 1 and len(tiles) > 1 and min(map(len, tiles)) > 1:
+                tiled = Q.And([Q.Term("text_t", t, boost=TILED_BOOST * factor) for t in tiles])
+                form = Q.Or([form, Q.AndNot(tiled, form)])
+            forms.append(form)
+        concepts.append(Q.Or(forms))
+    return Q.And(concepts)
+
+
+# multi-word queries: typed words with their synonyms (房屋 租金, 用电 成本: forms of two words),
+# words found through their tiles (住房公积金, 增值税), in fields of different boosts; none tagged
+MULTI_WORD = ["社保 减免", "房租 减免", "社保 缓缴", "贷款 延期", "企业 贷款 利息", "失业 保险 返还",
+              "职工 培训 补贴", "用电 成本 降低", "疫情 防控 物资", "住房公积金 缓缴", "增值税 小规模"]
+
+
+@pytest.mark.parametrize("index_name", ["small_blocks", "churned"])
+@pytest.mark.parametrize("q", MULTI_WORD)
+def test_multi_word_scores_and_ranking_are_whoosh_bm25f(request, index_name, q):
+    index = request.getfixturevalue(index_name).build().engine()
+    scorer = index.scorer()
+    parsed = parse(q)
+    assert len(parsed.concepts) > 1 and all(c.required and not c.tags for c in parsed.concepts)
+    want = {h.docnum: h.score for h in index.ix.searcher(weighting=BM25F()).search(whoosh_query(parsed, scorer), limit=None)}
+    matched = scorer.match(parsed, scorer.allowed({}))
+    full = matched.mask & (matched.cover >= 1.0)
+    got = {int(n): float(matched.score[n]) for n in full.nonzero()[0]}
+    assert want and got.keys() == want.keys(), q
+    for n, score in want.items():
+        assert got[n] == pytest.approx(score, rel=1e-5), (q, n)
+    # the interface ranks them as Whoosh does: the best k, by score
+    k = min(10, len(want))
+    top = index.match(parsed, {}, k)
+    assert top.total == len(want) and not top.relaxed
+    assert top.scores == pytest.approx(sorted(want.values(), reverse=True)[:k], rel=1e-5)
+    assert set(top.ids) <= want.keys()
 
 
 def test_deleted_and_changed_documents_leave_no_live_records(policies_copy, tmp_path):

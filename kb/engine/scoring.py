@@ -209,7 +209,9 @@ class Scorer:
                 np.add(cover, np.float32(weight * SUBWORD_COVER), out=cover, where=pm)
                 mask |= pm
                 score += ps
-        cover /= np.float32(sum(weights))
+        # the total summed in float32 as each record's cover was: a record holding every concept covers
+        # exactly 1 (a float64 total can leave it at 0.99999994, and it would count as partial)
+        cover /= sum(map(np.float32, weights), np.float32(0))
         np.minimum(cover, 1.0, out=cover)
         return Scored(mask & allowed, score, cover, dict(zip((c.word for c in required), weights)))
 
