@@ -16,7 +16,7 @@ from pathlib import Path
 
 import cn2an
 import yaml
-from . import segment
+from . import segment, wordfreq
 from .taxonomy import SAFE_LOADER, taxonomy
 
 SYNONYM_FILE = Path(__file__).with_name("synonyms.yaml")
@@ -39,16 +39,27 @@ SPOKEN_NUMBERS = (
     (re.compile(f"(?<![第{CN_DIGITS}])([一二三四五六七八九十]{{1,3}})(?=月)"), lambda n: f"{n:g}" if 1 <= n <= 12 else None),
     (re.compile(f"(?<![第{CN_DIGITS}])([{CN_DIGITS}]{{2,6}})(?=条|亿|万|元|天|日|年|个月|小时|倍)"), lambda n: f"{n:g}"),
 )
-# what a question asks for, as the figure that answers it: 几天 → a number of days in the clause
+# what a question asks for, as the figure that answers it (几天 → a number of days in the clause).
+# Read from the typed text before it is cut into words: the dictionary cuts 多少天 as 多少 + 天 and runs
+# 做几个钟 together, and such words would otherwise be searched for as content.
+_N = "[一二三四五六七八九十百千两]+"
+_DAYS, _YEARS, _MONTHS = rf"\d+\s*[天日]|{_N}[天日]", rf"\d+\s*年|{_N}年", rf"\d+\s*个月|{_N}个月"
+_HOURS = rf"\d+\s*(?:小时|个小时)|{_N}(?:小时|个小时)"
+_SPAN = rf"\d+\s*(?:天|日|个月|年|小时)|{_N}(?:天|日|个月|年|小时)"
+_PERCENT = r"\d+(?:\.\d+)?\s*%|百分之"
 ASKS = {
-    "几天": r"\d+\s*[天日]|[一二三四五六七八九十]+[天日]", "多少天": r"\d+\s*[天日]|[一二三四五六七八九十]+[天日]",
-    "几年": r"\d+\s*年|[一二三四五六七八九十]+年", "多少年": r"\d+\s*年|[一二三四五六七八九十]+年",
-    "几个月": r"\d+\s*个月|[一二三四五六七八九十]+个月", "多久": r"\d+\s*(?:天|日|个月|年)|[一二三四五六七八九十]+(?:天|日|个月|年)",
-    "多长时间": r"\d+\s*(?:天|日|个月|年|小时)|[一二三四五六七八九十]+(?:天|日|个月|年|小时)",
-    "几个小时": r"\d+\s*小时|[一二三四五六七八九十]+小时", "几倍": r"\d+\s*倍|[一二三四五六七八九十]+倍",
-    "多少钱": r"\d+\s*元|[一二三四五六七八九十百千万]+元", "几号": r"\d+\s*[日号]", "哪天": r"\d+\s*[日号]",
-    "几成": r"\d+\s*%|百分之", "几折": r"\d+\s*%|百分之", "多少": r"\d",
+    "几天": _DAYS, "多少天": _DAYS, "几日": _DAYS, "多少日": _DAYS,
+    "几年": _YEARS, "多少年": _YEARS, "几个月": _MONTHS, "多少个月": _MONTHS,
+    "多久": _SPAN, "多长时间": _SPAN, "多长": _SPAN, "多少时间": _SPAN,
+    "几个小时": _HOURS, "几小时": _HOURS, "多少小时": _HOURS, "多少个小时": _HOURS, "几个钟": _HOURS, "几个钟头": _HOURS,
+    "几倍": rf"\d+\s*倍|{_N}倍", "多少倍": rf"\d+\s*倍|{_N}倍",
+    "多少钱": rf"\d+\s*(?:元|万元)|{_N}(?:元|万元)", "几块钱": rf"\d+\s*元|{_N}元",
+    "几号": r"\d+\s*[日号]", "哪天": r"\d+\s*[日号]", "哪一天": r"\d+\s*[日号]",
+    "几成": _PERCENT, "几折": _PERCENT, "打几折": _PERCENT, "几个点": _PERCENT, "百分之几": _PERCENT, "多少个点": _PERCENT,
+    "几级": rf"{_N}级|\d+\s*级", "几岁": rf"\d+\s*周?岁|{_N}周?岁", "多大": rf"\d+\s*周?岁|{_N}周?岁",
+    "多少": r"\d", "几个": r"\d",
 }
+ASK_WORDS = re.compile("|".join(sorted(map(re.escape, ASKS), key=len, reverse=True)))
 
 
 @cache
@@ -164,6 +175,7 @@ def parse(raw: str) -> ParsedQuery:
     synonyms, filler = vocabulary()
     concepts: list[Concept] = []
     dropped: list[str] = []
+    asked: list[str] = []
 
     def add(concept: Concept) -> None:
         if all(c.word != concept.word for c in concepts):
@@ -178,9 +190,11 @@ def parse(raw: str) -> ParsedQuery:
                 add(Concept(" ".join(words), phrase=True))
             continue
         # a space the user typed parts words: synonyms and filler are matched within each stretch
-        for stretch in part.split():
+        asked.extend(ASK_WORDS.findall(part))
+        for stretch in ASK_WORDS.sub(" ", part).split():
             _read(segment.cut(stretch), synonyms, filler, add, dropped)
-    asks = [_ask(ASKS[w]) for w in dict.fromkeys(dropped) if w in ASKS]
+    dropped = [*asked, *dropped]
+    asks = [_ask(ASKS[w]) for w in dict.fromkeys(asked)]
     return ParsedQuery(raw, text, concepts, dropped, truncated, asks)
 
 
@@ -225,9 +239,10 @@ def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[st
             dropped.append("".join(words[at:at + n]))
             at += n
             continue
-        # characters the dictionary does not know as words run together (竞业限制 → 竞 业 限制): one word
+        # characters the dictionary does not know as words run together (竞业限制 → 竞 业 限制): one word;
+        # a character that is a word by itself stands alone (钱只够 is 钱 + 只 + 够)
         end = at + 1
-        while _lone(words[at]) and end < len(words) and _lone(words[end]) and not _runs(words, end, synonyms) \
+        while _piece(words[at]) and end < len(words) and _piece(words[end]) and not _runs(words, end, synonyms) \
                 and not _runs(words, end, filler) and words[end] not in segment.STOP_WORDS:
             end += 1
         word = "".join(words[at:end])
@@ -237,6 +252,11 @@ def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[st
 
 
 MONTH_WORD = re.compile(r"\d{1,2}月")
+
+
+def _piece(word: str) -> bool:
+    """A lone character that is no word by itself: a piece of a word the dictionary lacks."""
+    return _lone(word) and not wordfreq.word_alone(word)
 
 
 def _lone(word: str) -> bool:

@@ -20,6 +20,7 @@ PRIMARY = 1.0
 TYPE_WEIGHT = {"法律": PRIMARY, "通知": PRIMARY, "公告": PRIMARY, "意见": PRIMARY, "方案": PRIMARY, "会议": PRIMARY,
                "行政法规": 0.85, "规范性文件": 0.85, "司法解释": 0.7, "案例": 0.45, "其他": 0.55}
 OTHER_TYPES = 0.77        # 部门规章, 地方性法规, 新闻发布
+OTHER_REGION = 0.4       # another region's local law
 PROXIMITY = 0.3          # at most +30% for query words side by side
 LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
 LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
@@ -85,5 +86,6 @@ def prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
         prior *= 0.7        # the document as a whole: below its own clause that answers
     prior *= TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
     if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
-        prior *= 0.4        # another region's local law does not bind an enterprise here
+        prior *= OTHER_REGION        # another region's local law does not bind an enterprise here
     return prior
+

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from . import query as kbquery
-from . import periods, rank, snippet, thesaurus
+from . import periods, rank, snippet, thesaurus, typos
 from .citation import cite, url
 from .engine import Index, Matches
 from .filters import BY_KEY, FILTERS, choices
@@ -316,9 +316,11 @@ def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[
     out of a long question (all but its `most` weightiest). A word no record holds is set aside and
     named to the user; when that leaves nothing, such words take the thesaurus synonyms that records
     hold (晚点 → 逾期): a general thesaurus knows no policy or law, so it only stands in for an empty page
-    (measured: bench/eval/README.md)."""
-    kept = [c for c in parsed.concepts if engine.holds(c)]
-    absent = [c for c in parsed.concepts if c not in kept]
+    (measured: bench/eval/README.md). A word no record holds that is a typing slip (社宝) is searched
+    as the word meant (社保) as well."""
+    concepts = [typos.corrected(c, engine.token_frequency) or c for c in parsed.concepts]
+    kept = [c for c in concepts if engine.holds(c)]
+    absent = [c for c in concepts if c not in kept]
     if not kept:
         for c in absent:
             weak = [] if c.phrase else [w for w in thesaurus.of(c.word) if engine.holds(kbquery.Concept(w))][:THESAURUS_MAX]

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 COMMON = 300          # a word counted fewer times than this in the dictionary is not commonplace
+WORD_ALONE = 20_000   # a character counted this often is a word by itself (不, 给, 只, 去), not a piece of one
 
 
 def load() -> None:
@@ -33,6 +34,11 @@ def _counts() -> tuple[dict[str, int], int]:
             if n >= COMMON:
                 counts[word] = n
     return counts, total
+
+
+def word_alone(char: str) -> bool:
+    """Whether a character is commonly a word by itself: 只 and 够 of 钱只够 are, 竞 of 竞业 is not."""
+    return _counts()[0].get(char, 0) >= WORD_ALONE
 
 
 def share(word: str) -> float:

@@ -107,6 +107,10 @@ class Index:
         """How many live records hold a word in their text."""
         return self.scorer().frequency(word)
 
+    def token_frequency(self, word: str) -> int:
+        """About how many records hold the word as one word (not only as its characters)."""
+        return self.scorer().token_frequency(word)
+
     def words_starting(self, prefix: str) -> dict[str, int]:
         """Every word of the records' text beginning with prefix, and how many records hold it."""
         reader = self.reader()

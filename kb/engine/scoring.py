@@ -76,6 +76,10 @@ class Scorer:
         ids, _ = self._term(field, term)
         return int(np.count_nonzero(self.records.live[ids]))
 
+    def token_frequency(self, word: str) -> int:
+        """About how many records hold the word as one indexed word, from the term entries alone."""
+        return max(self.postings.frequency(f, word) for f, _ in FIELDS)
+
     def rough_frequency(self, concept: Concept) -> int:
         """About how many records hold the concept, read from the term entries alone (deleted records
         counted, postings not decoded): for each form its rarest word, the commonest form."""

@@ -1,0 +1,69 @@
+"""Typing slips: a word typed with a character of the same sound (社宝 for 社保, 补尝 for 补偿).
+
+People type Chinese by pinyin, so a slip is most often a character that sounds like the right one.
+A typed word that is neither a dictionary word nor a word of the index is tried with each of its
+characters replaced by a homophone (tones aside: an input method does not ask for them); a
+replacement that is a dictionary word the index holds stands in for it, the one most records hold
+first. A dictionary word is never corrected (鱿鱼 is a word, not a slip for 由于), nor a run holding a
+character that is a word by itself (不给 of 不给上社保 is how people talk).
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import replace
+from functools import cache
+from typing import Callable
+
+import rjieba
+from pypinyin.pinyin_dict import pinyin_dict
+
+from . import query, segment, wordfreq
+
+MIN_CHARS, MAX_CHARS = 2, 4     # a lone character has too many homophones; a long run is no one word
+
+
+def _toneless(sound: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", sound) if not unicodedata.combining(ch))
+
+
+@cache
+def _homophones() -> dict[str, tuple[str, ...]]:
+    """Each common character → the characters sharing one of its sounds."""
+    by_sound: dict[str, list[str]] = defaultdict(list)
+    sounds_of: dict[str, set[str]] = {}
+    for code, sounds in pinyin_dict.items():
+        ch = chr(code)
+        if "\u4e00" <= ch <= "\u9fff":
+            sounds_of[ch] = {_toneless(s) for s in sounds.split(",")}
+            for s in sounds_of[ch]:
+                by_sound[s].append(ch)
+    return {ch: tuple(dict.fromkeys(o for s in sounds for o in by_sound[s] if o != ch)) for ch, sounds in sounds_of.items()}
+
+
+def load() -> None:
+    """Build the homophone table now (about 0.1 s), so that no query pays for it."""
+    _homophones()
+
+
+def corrected(concept: query.Concept, frequency: Callable[[str], int]) -> query.Concept | None:
+    """The concept with the word it was probably meant as (and that word's synonyms) searched as
+    well, or None when the typed word is no slip. frequency(word) is how many records hold the word
+    as one word (a run of lone characters such as 注侧 is held only as its characters)."""
+    word = concept.word
+    if concept.phrase or concept.tags or not MIN_CHARS <= len(word) <= MAX_CHARS \
+            or not all("\u4e00" <= ch <= "\u9fff" for ch in word) or rjieba.has_word(word) or frequency(word) \
+            or any(map(wordfreq.word_alone, word)):
+        return None
+    table = _homophones()
+    found: dict[str, int] = {}
+    for i, ch in enumerate(word):
+        for other in table.get(ch, ()):
+            candidate = word[:i] + other + word[i + 1:]
+            if candidate not in found and rjieba.has_word(candidate) and (n := frequency(candidate)):
+                found[candidate] = n
+    if not found:
+        return None
+    fix = max(found, key=lambda w: (found[w], w))
+    synonyms, _ = query.vocabulary()
+    return replace(concept, alternatives=[fix, *synonyms.get(segment.normalise(fix), ())])
