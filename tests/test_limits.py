@@ -169,3 +169,41 @@ def test_quoted_phrases_share_one_budget_of_records_read(library, monkeypatch):
     result = search(library, phrases, limits=Limits(max_phrase_checks=6, rerank_depth=1))
     assert len(reads) <= 6 + 1          # six phrase checks, and the one record re-ranked
     assert any("核对了词序" in n for n in result.notices)
+
+
+def test_a_library_searches_with_the_limits_it_was_opened_with(policies_index):
+    from kb.library import Library
+    from kb.limits import Limits, Settings
+    from kb.search import SearchError, search
+
+    narrow = Library(policies_index, Settings(limits=Limits(max_limit=5, max_results=10)))
+    with pytest.raises(SearchError, match="1 到 5"):
+        search(narrow, Q, limit=6)
+    assert DEPTH.replace("20", "10") in " ".join(search(narrow, Q, limit=5, page=3).notices)
+    # limits given to one search stand for the library's
+    assert len(search(narrow, Q, limit=20, limits=Limits()).hits) == 20
+
+
+def test_the_caches_keep_no_more_than_the_settings_allow(policies_index):
+    from kb.library import Library
+    from kb.limits import Settings
+    from kb.search import search
+
+    small, default = Library(policies_index, Settings(postings_cache=500, record_cache=7)), Library(policies_index)
+    for q in ("企业 贷款", "社保 减免", "住房公积金 缓缴", "房租", "稳岗 补贴", "增值税"):
+        search(small, q, limit=10)
+        search(default, q, limit=10)
+    assert default.build().engine().scorer().postings.size > 500
+    build = small.build()
+    postings = build.engine().scorer().postings
+    assert 0 < postings.size and (postings.size <= 500 or len(postings.cache) == 1)
+    assert build.record.cache_info().maxsize == 7 and build.record.cache_info().currsize == 7
+    assert build.record_text.cache_info().currsize <= 7
+
+
+@pytest.mark.parametrize("name", ["postings_cache", "record_cache"])
+def test_a_cache_of_no_size_is_refused_in_chinese(name):
+    from kb.limits import Settings
+
+    with pytest.raises(ValueError, match=f"缓存大小 {name} 应为正数"):
+        Settings(**{name: 0})
