@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from . import rank
 from .engine import Index
 from .layout import CURRENT, IndexUnavailable, open_build, read_document
 from .limits import Settings
@@ -25,7 +26,6 @@ class Build:
     def __init__(self, root: Path, settings: Settings):
         self.path, catalog = open_build(root)
         self.docs: dict[str, dict] = catalog.get("docs", {})
-        self._index = Index(self.path, self.docs, settings.postings_cache)
         self.built = catalog.get("built", "")
         self.clause_count = catalog.get("clauses", 0)
         self.names: dict[str, list[str]] = defaultdict(list)
@@ -36,6 +36,8 @@ class Build:
         for name in self.names:
             self.names_by_start[name[:2]].append(name)
         self.latest = _latest_versions(self.docs)
+        self.doc_weights = {i: rank.doc_weight(d, i in self.latest) for i, d in self.docs.items()}
+        self._index = Index(self.path, self.docs, settings.postings_cache, list(self.doc_weights.values()))
         self.document = lru_cache(maxsize=256)(self._document)
         # the stored fields of a record (read-only), kept for the records that busy queries rank
         self.record = lru_cache(maxsize=settings.record_cache)(self._index.record)

@@ -7,10 +7,14 @@ its words stand, and what kind of document it comes from.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import query as kbquery
 from .engine import SUBWORD_COVER
-from .library import Build
 from .segment import normalise
+
+if TYPE_CHECKING:
+    from .library import Build
 
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
 # by kind of document: a law, or a policy document itself, states the rule or measure an everyday
@@ -72,20 +76,25 @@ def window(text: str, forms: list[str]) -> int:
     return max(best, 1)
 
 
+def doc_weight(d: dict, latest: bool) -> float:
+    """What the catalog knows about a document, as a multiplier of its records' text scores: the
+    engine chooses the records to re-rank with it (kb/engine), and re-ranking applies it again."""
+    weight = 1.0
+    if d["status"] == "现行有效":
+        weight *= 1.15
+    if latest:
+        weight *= 1.1
+    weight *= TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
+    if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
+        weight *= OTHER_REGION        # another region's local law does not bind an enterprise here
+    return weight
+
+
 def prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
-    """What the catalog knows about a hit, as a multiplier of its text score."""
-    d = build.docs[doc_id]
-    prior = 1.0
+    """What the catalog and the query know about a hit, as a multiplier of its text score."""
+    prior = build.doc_weights[doc_id]
     if doc_id in named:
         prior *= 2.0
-    if d["status"] == "现行有效":
-        prior *= 1.15
-    if doc_id in build.latest:
-        prior *= 1.1
     if kind == "doc":
         prior *= 0.7        # the document as a whole: below its own clause that answers
-    prior *= TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
-    if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
-        prior *= OTHER_REGION        # another region's local law does not bind an enterprise here
     return prior
-

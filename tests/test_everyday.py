@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kb import query, thesaurus, typos
+from kb import query, rank, thesaurus, typos
 from kb.search import search
 from kb.taxonomy import taxonomy
 from tests.conftest import ROOT
@@ -157,3 +157,19 @@ def test_characters_the_dictionary_lacks_run_together_but_words_of_one_character
     assert "竞业" in {c.word for c in query.parse("竞业限制怎么算").concepts}
     words = {c.word for c in query.parse("公司账上的钱只够发工资").concepts}
     assert "钱只够" not in words and "发工资" in words
+
+
+def test_what_the_catalog_knows_of_a_document_chooses_the_clauses_re_ranked(library):
+    """The engine picks the records to re-rank by text score times their document's weight (kind,
+    region: kb/rank.py), so that a flood of clauses re-ranking would put last never crowds out the
+    answer before re-ranking sees it."""
+    from kb.engine import Index
+    build = library.build()
+    assert build.doc_weights == {i: rank.doc_weight(d, i in build.latest) for i, d in build.docs.items()}
+    parsed = query.parse("社保 减免")
+    plain = Index(build.path, build.docs, 10_000)
+    first = plain.record(plain.match(parsed, {}, k=1).ids[0])["doc_id"]
+    # the same index, with every document but one far down: that one's clause comes first
+    other = next(h.doc_id for h in search(library, "社保 减免", limit=50).hits if h.doc_id != first)
+    favoured = Index(build.path, build.docs, 10_000, [1.0 if i == other else 0.01 for i in build.docs])
+    assert favoured.record(favoured.match(parsed, {}, k=1).ids[0])["doc_id"] == other

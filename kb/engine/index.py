@@ -66,9 +66,14 @@ class Index:
     """The index of one build: opened at once, its arrays loaded on the first search (a listing of
     documents needs none). Shared by the threads of a process; each reads through its own reader."""
 
-    def __init__(self, folder: Path, docs: dict[str, dict], postings_cache: int):
+    def __init__(self, folder: Path, docs: dict[str, dict], postings_cache: int, doc_weights: list[float] | None = None):
+        """doc_weights: a weight per document of the catalog, in its order (what the catalog knows of
+        it: its kind, its region), by which its records' text scores are multiplied to choose the k
+        best, so that the ones re-ranked are not all from documents that re-ranking would put last."""
         self.folder = Path(folder)
         self.docs = docs
+        self.doc_weights = np.asarray(doc_weights if doc_weights is not None else [1.0] * len(docs), dtype=np.float32)
+        self._record_weights: np.ndarray | None = None
         self.ix = whoosh_index.open_dir(str(folder))
         self.postings_cache = postings_cache
         self.local = threading.local()
@@ -80,8 +85,10 @@ class Index:
             with self._lock:
                 if self._scorer is None:
                     reader = self.ix.reader()
-                    self._scorer = Scorer(reader, record_arrays.load(reader, self.folder, list(self.docs)),
-                                          self.docs, self.postings_cache)
+                    records = record_arrays.load(reader, self.folder, list(self.docs))
+                    self._record_weights = self.doc_weights[records.doc] if len(self.doc_weights) else \
+                        np.ones(len(records), dtype=np.float32)
+                    self._scorer = Scorer(reader, records, self.docs, self.postings_cache)
         return self._scorer
 
     def reader(self):
@@ -158,7 +165,7 @@ class Index:
             best = np.concatenate([Scored(full, matched.score, matched.cover, {}).top(k, dates),
                                    Scored(shown & ~full, matched.score, matched.cover, {}).top(k, dates)])[:k]
         else:
-            best = Scored(shown, matched.score * matched.cover ** 2, matched.cover, {}).top(k)
+            best = Scored(shown, matched.score * matched.cover ** 2 * self._record_weights, matched.cover, {}).top(k)
         ids = best.tolist()
         return Matches(ids, [float(matched.score[n]) for n in ids], int(np.count_nonzero(shown)), relaxed,
                        matched.weights, scorer.facets(shown) if facets else {})
