@@ -284,7 +284,7 @@ class _BodyParser:
             if heading and REMARK in line:
                 self.parsed.problem(lineno, f"标题里不能写{REMARK}：{REMARK}写在正文中，单独成段（{REMARK}：……）"
                                             f"或写在句中（【{REMARK}：……】）")
-            elif stripped:
+            elif REMARK in line:
                 self.check_remarks(lineno, line, lines[i - 1] if i else "")
             if annex:
                 self.annex(lineno, annex)
