@@ -318,7 +318,7 @@ def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[
     hold (晚点 → 逾期): a general thesaurus knows no policy or law, so it only stands in for an empty page
     (measured: bench/eval/README.md). A word no record holds that is a typing slip (社宝) is searched
     as the word meant (社保) as well."""
-    concepts = [typos.corrected(c, engine.token_frequency) or c for c in parsed.concepts]
+    concepts = [typos.corrected(c, engine) or c for c in parsed.concepts]
     kept = [c for c in concepts if engine.holds(c)]
     absent = [c for c in concepts if c not in kept]
     if not kept:

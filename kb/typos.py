@@ -5,7 +5,8 @@ A typed word that is neither a dictionary word nor a word of the index is tried 
 characters replaced by a homophone (tones aside: an input method does not ask for them); a
 replacement that is a dictionary word the index holds stands in for it, the one most records hold
 first. A dictionary word is never corrected (鱿鱼 is a word, not a slip for 由于), nor a run holding a
-character that is a word by itself (不给 of 不给上社保 is how people talk).
+character that is a word by itself (不给 of 不给上社保 is how people talk), nor one whose characters the
+documents write together (竞业 of 竞业限制, which the dictionary lacks: not a slip for 敬业).
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import replace
 from functools import cache
-from typing import Callable
 
 import rjieba
 from pypinyin.pinyin_dict import pinyin_dict
@@ -21,6 +21,7 @@ from pypinyin.pinyin_dict import pinyin_dict
 from . import query, segment, wordfreq
 
 MIN_CHARS, MAX_CHARS = 2, 4     # a lone character has too many homophones; a long run is no one word
+WRITTEN = 3                     # records holding a run's characters together: the documents write it so
 
 
 def _toneless(sound: str) -> str:
@@ -46,21 +47,23 @@ def load() -> None:
     _homophones()
 
 
-def corrected(concept: query.Concept, frequency: Callable[[str], int]) -> query.Concept | None:
+def corrected(concept: query.Concept, engine) -> query.Concept | None:
     """The concept with the word it was probably meant as (and that word's synonyms) searched as
-    well, or None when the typed word is no slip. frequency(word) is how many records hold the word
-    as one word (a run of lone characters such as 注侧 is held only as its characters)."""
+    well, or None when the typed word is no slip. The engine (kb/engine) tells how many records
+    hold a word as one word (token_frequency: a run such as 注侧 is held only as its characters) and
+    how many hold some words all together (together)."""
     word = concept.word
     if concept.phrase or concept.tags or not MIN_CHARS <= len(word) <= MAX_CHARS \
-            or not all("\u4e00" <= ch <= "\u9fff" for ch in word) or rjieba.has_word(word) or frequency(word) \
-            or any(map(wordfreq.word_alone, word)):
+            or not all("\u4e00" <= ch <= "\u9fff" for ch in word) or rjieba.has_word(word) \
+            or engine.token_frequency(word) or any(map(wordfreq.word_alone, word)) \
+            or engine.together(list(word)) >= WRITTEN:
         return None
     table = _homophones()
     found: dict[str, int] = {}
     for i, ch in enumerate(word):
         for other in table.get(ch, ()):
             candidate = word[:i] + other + word[i + 1:]
-            if candidate not in found and rjieba.has_word(candidate) and (n := frequency(candidate)):
+            if candidate not in found and rjieba.has_word(candidate) and (n := engine.token_frequency(candidate)):
                 found[candidate] = n
     if not found:
         return None

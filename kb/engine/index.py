@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from ..filters import BY_KEY
-from ..query import Concept, ParsedQuery
+from ..query import FIELDS, Concept, ParsedQuery
 from . import records as record_arrays
 from .scoring import Scored, Scorer
 
@@ -117,6 +117,14 @@ class Index:
     def token_frequency(self, word: str) -> int:
         """About how many records hold the word as one word (not only as its characters)."""
         return self.scorer().token_frequency(word)
+
+    def together(self, words: list[str]) -> int:
+        """How many live records hold every one of the words (anywhere in one field)."""
+        scorer = self.scorer()
+        mask = np.zeros(scorer.size, dtype=bool)
+        for field, _ in FIELDS:
+            mask |= scorer._all_of(words, [(field, 1.0)])[0]
+        return int(np.count_nonzero(mask & scorer.records.live))
 
     def words_starting(self, prefix: str) -> dict[str, int]:
         """Every word of the records' text beginning with prefix, and how many records hold it."""
