@@ -273,6 +273,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     for f in FILTERS:
         values = "、".join(choices(f))
+        if f.bound:
+            s.add_argument(f"--{f.key.replace('_', '-')}", dest=f.key, action="append", metavar="YYYY-MM-DD",
+                           help=f"{f.title}（含当天）")
+            continue
         s.add_argument(f"--{f.key}", action="append", metavar="值",
                        help=f"{f.title}{'（名称或英文标识）' if f.key == 'area' else ''}，可重复（多个值为“或”）"
                             + (f"；可选：{values}" if values else ""))

@@ -2,8 +2,9 @@
 engine's masks, the facet counts and their titles all come from this list.
 
 A filter either reads a clause's own tags (a bit set in the record arrays: support areas, kinds of
-enterprise) or its document's value (level, issuers, status, coverage, type). Values within one
-filter are alternatives (或); different filters must all hold.
+enterprise) or its document's value (level, issuers, status, coverage, type), or bounds a date of
+its document (成文日期 from, to: a day, YYYY-MM-DD, the bound included). Values within one filter are
+alternatives (或); different filters must all hold.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Filter:
     untagged_match: bool = False   # a clause without any such tag passes (it names no restriction)
     facet: str = ""           # the name its counts have in a result's facets ("" when not counted)
     vocabulary: str = ""      # the taxonomy list its values come from ("" for open values)
+    bound: str = ""           # "from" or "to": one end of a range over the document's date field (one day)
 
 
 FILTERS = (
@@ -33,6 +35,9 @@ FILTERS = (
     Filter("status", "效力状态", "status", facet="status", vocabulary="statuses"),
     Filter("coverage", "收录范围", "coverage", vocabulary="coverages"),
     Filter("type", "文档类型", "type", vocabulary="doc_types"),
+    # which documents were written (or issued) then, unlike as_of: which measures were in force on a day
+    Filter("date_from", "成文日期起", "date", bound="from"),
+    Filter("date_to", "成文日期止", "date", bound="to"),
 )
 BY_KEY = {f.key: f for f in FILTERS}
 FACETS = tuple(f for f in FILTERS if f.facet)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from . import query as kbquery
 from . import periods, rank, snippet, thesaurus, typos
 from .citation import cite, url
+from .dates import EXPECTED, parse_iso
 from .engine import Index, Matches
 from .filters import BY_KEY, FILTERS, choices
 from .library import Build, Library
@@ -166,6 +167,8 @@ def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[st
         values = [v for v in values if v]
         if key == "area":
             values = [a.name if (a := tax.area_by_name_or_slug(v)) else v for v in values]
+        if f.bound:
+            values = _bound(f, values)
         allowed = choices(f)
         for v in values:
             if allowed and v not in allowed:
@@ -173,6 +176,17 @@ def normalise_filters(filters: dict[str, list[str]] | None) -> dict[str, list[st
         if values:
             out[key] = values
     return out
+
+
+def _bound(f, values: list[str]) -> list[str]:
+    """A date range's end as the engine compares it: one day, YYYY-MM-DD."""
+    if len(values) > 1:
+        raise SearchError(f"{f.title}只能有一个日期，收到 {len(values)} 个")
+    days = [parse_iso(v) for v in values]
+    for v, day in zip(values, days):
+        if day is None:
+            raise SearchError(f"{f.title}“{v[:20]}”无法识别，请写成 {EXPECTED}")
+    return [day.isoformat() for day in days]
 
 
 def search(library: Library, q: str, filters: dict[str, list[str]] | None = None, limit: int = 10,

@@ -222,7 +222,7 @@ class Scorer:
     # ------------------------------------------------------------ filters and facets
 
     def allowed(self, filters: dict[str, list[str]]) -> np.ndarray:
-        """Live records passing every filter (values within one filter are alternatives)."""
+        """Live records passing every filter (values within one filter are alternatives; a bound has one)."""
         r = self.records
         mask = r.live.copy()
         for key, values in filters.items():
@@ -230,6 +230,12 @@ class Scorer:
             if f.tagged:
                 passes = r.bit_mask(f.field, values)
                 mask &= passes | (getattr(r, f.field) == 0) if f.untagged_match else passes
+                continue
+            if f.bound:
+                # ISO days compare as text; a document without the date is outside any range
+                dates = np.array(self.doc_values[key], dtype=str)
+                docs = (dates >= values[0]) if f.bound == "from" else (dates <= values[0]) & (dates != "")
+                mask &= docs[r.doc] if len(docs) else False
                 continue
             wanted = set(values)
             docs = np.array([bool(wanted & set(v)) if isinstance(v, list) else v in wanted
