@@ -173,3 +173,12 @@ def test_what_the_catalog_knows_of_a_document_chooses_the_clauses_re_ranked(libr
     other = next(h.doc_id for h in search(library, "社保 减免", limit=50).hits if h.doc_id != first)
     favoured = Index(build.path, build.docs, 10_000, [1.0 if i == other else 0.01 for i in build.docs])
     assert favoured.record(favoured.match(parsed, {}, k=1).ids[0])["doc_id"] == other
+
+
+def test_no_everyday_word_is_mapped_twice():
+    """YAML keeps the last of two equal keys without a word: the first list would be lost."""
+    import yaml
+    node = yaml.compose(query.SYNONYM_FILE.read_text(encoding="utf-8"))
+    synonyms = next(v for k, v in node.value if k.value == "synonyms")
+    keys = [k.value for k, _ in synonyms.value]
+    assert len(keys) > 600 and not {k for k in keys if keys.count(k) > 1}
