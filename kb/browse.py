@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .citation import url
-from .library import Build
+from .library import Snapshot
 from .taxonomy import taxonomy
 
 
@@ -27,18 +27,18 @@ class AreaDocument:
     clauses: list[AreaClause] = field(default_factory=list)
 
 
-def clause_counts(build: Build) -> dict[str, int]:
+def clause_counts(snapshot: Snapshot) -> dict[str, int]:
     """Clauses per support area, in taxonomy order (document records not counted)."""
-    counts = build.engine().clause_counts("area")
+    counts = snapshot.engine().clause_counts("area")
     return {a.name: counts.get(a.name, 0) for a in taxonomy().areas}
 
 
-def area_documents(build: Build, area: str) -> list[AreaDocument]:
+def area_documents(snapshot: Snapshot, area: str) -> list[AreaDocument]:
     """Every clause of an area, grouped by document: newest document first, clauses in order."""
-    rows = sorted((build.record(n) for n in build.engine().clauses({"area": [area]})), key=lambda f: f["ord"])
+    rows = sorted((snapshot.record(n) for n in snapshot.engine().clauses({"area": [area]})), key=lambda f: f["ord"])
     grouped: dict[str, AreaDocument] = {}
     for f in rows:
         doc_id = f["doc_id"]
-        group = grouped.setdefault(doc_id, AreaDocument(build.docs[doc_id]))
+        group = grouped.setdefault(doc_id, AreaDocument(snapshot.docs[doc_id]))
         group.clauses.append(AreaClause(f["path"], f["label"], f["heading"], f["text"], url(doc_id, f["path"])))
     return sorted(grouped.values(), key=lambda g: (g.doc["date"], g.doc["id"]), reverse=True)

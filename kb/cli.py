@@ -110,7 +110,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    data = stats(Library(args.index).build())
+    data = stats(Library(args.index).current())
     if args.json:
         _print_json(data)
         return 0
@@ -171,7 +171,7 @@ def _profile_line(profile: Profile) -> str:
 
 
 def cmd_match(args) -> int:
-    result = match(Library(args.index).build(), _read_profile(args.profile))
+    result = match(Library(args.index).current(), _read_profile(args.profile))
     if args.json:
         _print_json(result.to_json())
         return 0
@@ -238,7 +238,7 @@ def cmd_cite(args) -> int:
         print("错误：--format docx 需要用 --out 指定要写入的 .docx 文件", file=sys.stderr)
         return 2
     try:
-        cl = resolve(Library(args.index).build(), args.refs)
+        cl = resolve(Library(args.index).current(), args.refs)
     except CiteError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -20,8 +20,9 @@ from .refs import name_variants
 from .segment import normalise
 
 
-class Build:
-    """One opened build: immutable once loaded."""
+class Snapshot:
+    """The library as one build left it, opened: its catalog, its documents, the engine's index of its
+    records. Immutable once loaded; Library.current() gives the one being served."""
 
     def __init__(self, root: Path, settings: Settings):
         self.path, catalog = open_build(root)
@@ -45,7 +46,7 @@ class Build:
         self.names_text = lru_cache(maxsize=None)(self._names_text)
 
     def engine(self) -> Index:
-        """The engine's index of this build (its arrays are loaded on the first search)."""
+        """The engine's index of this snapshot's records (its arrays are loaded on the first search)."""
         return self._index
 
     def _record_text(self, record_id: int) -> tuple[str, str]:
@@ -88,20 +89,28 @@ class Library:
         self.root = Path(root)
         self.settings = settings
         self._lock = threading.Lock()
-        self._build: Build | None = None
+        self._snapshot: Snapshot | None = None
         self._target: str | None = None
 
-    def build(self) -> Build:
-        """The build being served now (reopened when `current` has moved)."""
+    def current(self) -> Snapshot:
+        """The snapshot of the build being served now (reopened when `current` has moved)."""
         try:
             target = os.readlink(self.root / CURRENT)
         except OSError:
             target = None
-        if self._build is None or target != self._target:
+        if self._snapshot is None or target != self._target:
             with self._lock:
-                if self._build is None or target != self._target:
+                if self._snapshot is None or target != self._target:
                     if target is None:
                         raise IndexUnavailable(f"在 {self.root} 没有找到索引，请先运行 python build_index.py")
-                    self._build = Build(self.root, self.settings)
+                    self._snapshot = Snapshot(self.root, self.settings)
                     self._target = target
-        return self._build
+        return self._snapshot
+
+    # the old name, for the callers in web/ and tests/ until they say current()
+    build = current
+
+
+# the old name, for the modules importing it until they say Snapshot (kb/rank.py, kb/cite.py,
+# kb/match.py, kb/relations.py, web/)
+Build = Snapshot

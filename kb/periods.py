@@ -22,7 +22,7 @@ from .profile import parse_date
 
 if TYPE_CHECKING:   # the checker imports the matcher, which imports this module: no search side loaded
     from .engine import Selection, Spans
-    from .library import Build
+    from .library import Snapshot
     from .model import Clause, Document
 
 UNKNOWN = "执行期限待确认"
@@ -96,12 +96,12 @@ def _with_until(clause: Clause, until: dt.date | None) -> Clause:
     return replace(clause, meta={**clause.meta, "conditions": conditions})
 
 
-def derived(build: Build, doc: Document) -> Document:
+def derived(snapshot: Snapshot, doc: Document) -> Document:
     """The document with the ends that held extensions give it: of the whole (effective_until) and
     of a clause (the `until` of its conditions: the checker allows a clause extension only where
     the clause states its own end). The written document is left as it is."""
-    whole = relations.extension(build, doc.id)
-    extended = {c.path: e for c in doc.clauses if (e := relations.extension(build, doc.id, c.path))}
+    whole = relations.extension(snapshot, doc.id)
+    extended = {c.path: e for c in doc.clauses if (e := relations.extension(snapshot, doc.id, c.path))}
     if whole is None and not extended:
         return doc
     clauses = [_with_until(c, extended[c.path].until) if c.path in extended else c for c in doc.clauses]
@@ -120,32 +120,32 @@ def _stated(doc: Document, clause: Clause, key: str) -> tuple[dt.date | None, Cl
     return None, None
 
 
-def document_period(build: Build, doc_id: str) -> Period:
+def document_period(snapshot: Snapshot, doc_id: str) -> Period:
     """A document's own period from the catalog, its end moved by a held extension of the whole."""
-    entry = build.docs[doc_id]
-    whole = relations.extension(build, doc_id)
+    entry = snapshot.docs[doc_id]
+    whole = relations.extension(snapshot, doc_id)
     end = whole.until if whole else _date(entry["effective_until"])
     return Period(_date(entry["effective_from"]), end, _date(entry["date"]), whole.by if whole else "")
 
 
-def clause_period(build: Build, doc: Document, clause: Clause) -> Period:
+def clause_period(snapshot: Snapshot, doc: Document, clause: Clause) -> Period:
     """A clause's period (doc as written: held extensions are applied here)."""
-    whole = document_period(build, doc.id)
+    whole = document_period(snapshot, doc.id)
     start = _stated(doc, clause, "from")[0] or whole.start
     end, unit = _stated(doc, clause, "until")
     if unit is None:
         return replace(whole, start=start)
-    extension = relations.extension(build, doc.id, unit.path)
+    extension = relations.extension(snapshot, doc.id, unit.path)
     return Period(start, extension.until, whole.issued, extension.by) if extension else Period(start, end, whole.issued)
 
 
-def span(build: Build, doc_id: str) -> Period:
+def span(snapshot: Snapshot, doc_id: str) -> Period:
     """From a document's start to the last day anything in it runs: its own end, or a later one a
     held extension gives one of its clauses."""
-    whole = document_period(build, doc_id)
-    extended = [e for link in relations.links(build, doc_id)
+    whole = document_period(snapshot, doc_id)
+    extended = [e for link in relations.links(snapshot, doc_id)
                 if link.type == "延长" and link.direction == relations.IN and link.id and link.clause
-                and (e := relations.extension(build, doc_id, link.clause))]
+                and (e := relations.extension(snapshot, doc_id, link.clause))]
     if not extended or whole.end is None:
         return whole
     latest = max(extended, key=lambda e: (e.until is None, e.until or dt.date.min))
@@ -161,17 +161,17 @@ class Validity:
     derived: bool     # from a held relation rather than as written
 
 
-def validity(build: Build, doc: Document, today: dt.date | None = None) -> Validity:
+def validity(snapshot: Snapshot, doc: Document, today: dt.date | None = None) -> Validity:
     """A document's status today and why: as written (status, status_note), unless a held document
     repeals, replaces or extends it, when the status follows that document."""
     today = today or dt.date.today()
-    held = [link for link in relations.links(build, doc.id) if link.direction == relations.IN and link.id]
+    held = [link for link in relations.links(snapshot, doc.id) if link.direction == relations.IN and link.id]
     for link in held:
         if link.type in ("废止", "替代"):
             return Validity("已失效", link.sentence(), True)
-    reach = span(build, doc.id)
+    reach = span(snapshot, doc.id)
     if reach.extended_by:
-        via = f"经《{build.docs[reach.extended_by]['title']}》延长"
+        via = f"经《{snapshot.docs[reach.extended_by]['title']}》延长"
         if reach.end is None:
             return Validity(doc.status, f"{via}，延长后的截止日期未公布", True)
         if reach.end < today:
@@ -182,7 +182,7 @@ def validity(build: Build, doc: Document, today: dt.date | None = None) -> Valid
     return Validity(doc.status, doc.status_note, False)
 
 
-# ---------------------------------------------------------------- every record of a build
+# ---------------------------------------------------------------- every record of a snapshot
 
 @dataclass(frozen=True)
 class _Table:
@@ -191,37 +191,37 @@ class _Table:
 
 
 @lru_cache(maxsize=2)
-def _table(build: Build) -> _Table:
-    """The period of every record of a build: a document's record spans the document (span), a
+def _table(snapshot: Snapshot) -> _Table:
+    """The period of every record of a snapshot: a document's record spans the document (span), a
     clause has its own. Clause periods are read from the documents whose clauses state conditions,
     those with support areas (the matcher reads no others), or whose clauses a held document
     extends; the clauses of every other document have their document's period."""
-    doc_ids = list(build.docs)
-    periods = {(d, ""): span(build, d) for d in doc_ids}
-    whole = {d: document_period(build, d) for d in doc_ids}
+    doc_ids = list(snapshot.docs)
+    periods = {(d, ""): span(snapshot, d) for d in doc_ids}
+    whole = {d: document_period(snapshot, d) for d in doc_ids}
     for d in doc_ids:
-        if build.docs[d]["areas"] or any(link.clause for link in relations.links(build, d)):
-            doc = build.document(d)
+        if snapshot.docs[d]["areas"] or any(link.clause for link in relations.links(snapshot, d)):
+            doc = snapshot.document(d)
             for clause in doc.clauses:
-                periods[(d, clause.path)] = clause_period(build, doc, clause)
-    spans = build.engine().spans(
+                periods[(d, clause.path)] = clause_period(snapshot, doc, clause)
+    spans = snapshot.engine().spans(
         {d: ((whole[d].begin, whole[d].end), (periods[(d, "")].begin, periods[(d, "")].end)) for d in doc_ids},
         {key: (p.begin, p.end) for key, p in periods.items() if key[1]})
     return _Table(spans, periods)
 
 
-def selection(build: Build, day: dt.date) -> Selection:
+def selection(snapshot: Snapshot, day: dt.date) -> Selection:
     """The records not known to be out of force on `day` (those of unknown period are kept)."""
-    return _table(build).spans.covering(day)
+    return _table(snapshot).spans.covering(day)
 
 
-def period(build: Build, doc_id: str, path: str = "") -> Period:
+def period(snapshot: Snapshot, doc_id: str, path: str = "") -> Period:
     """The period of a document's record (path "") or of one of its clauses."""
-    table = _table(build)
+    table = _table(snapshot)
     if (doc_id, path) in table.periods:
         return table.periods[(doc_id, path)]
-    return document_period(build, doc_id)
+    return document_period(snapshot, doc_id)
 
 
-def state(build: Build, doc_id: str, path: str, day: dt.date) -> State:
-    return period(build, doc_id, path).state(day)
+def state(snapshot: Snapshot, doc_id: str, path: str, day: dt.date) -> State:
+    return period(snapshot, doc_id, path).state(day)

@@ -22,7 +22,7 @@ from .citation import cite, url
 from .dates import EXPECTED, parse_iso
 from .engine import Index, Matches
 from .filters import BY_KEY, FILTERS, choices
-from .library import Build, Library
+from .library import Library, Snapshot
 from .limits import DEFAULT, Limits
 from .refs import find_clause_ref, find_doc_numbers, same_number
 from .taxonomy import taxonomy
@@ -87,9 +87,9 @@ class SearchResult:
         return asdict(self)
 
 
-def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: str, areas: list[str],
+def _hit(snapshot: Snapshot, doc_id: str, path: str, label: str, heading: str, text: str, areas: list[str],
          score: float, words: list[str], match: str) -> Hit:
-    d = build.docs[doc_id]
+    d = snapshot.docs[doc_id]
     return Hit(doc_id=doc_id, title=d["title"], doc_no=d["doc_no"], date=d["date"],
                source=(d["sources"] or [""])[0], clause=label, path=path, heading=heading, areas=areas,
                score=round(score, 4), citation=cite(d["title"], d["doc_no"], d["status"], path, heading),
@@ -97,49 +97,49 @@ def _hit(build: Build, doc_id: str, path: str, label: str, heading: str, text: s
                coverage=d["coverage"], level=d["level"], match=match)
 
 
-def _text_hit(build: Build, score: float, f: dict, words: list[str]) -> Hit:
-    return _hit(build, f["doc_id"], f["path"], f["label"], f["heading"], f["text"],
+def _text_hit(snapshot: Snapshot, score: float, f: dict, words: list[str]) -> Hit:
+    return _hit(snapshot, f["doc_id"], f["path"], f["label"], f["heading"], f["text"],
                 [a for a in (f.get("areas") or "").split(",") if a], score, words,
                 "document" if f["kind"] == "doc" else "text")
 
 
 @lru_cache(maxsize=2)
-def _numbered(build: Build) -> dict[tuple[int, int], list[tuple[str, str]]]:
+def _numbered(snapshot: Snapshot) -> dict[tuple[int, int], list[tuple[str, str]]]:
     """(year, number) → [(doc id, 文号 key)]: a typed 文号 is looked up, not compared with every document."""
     out: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-    for doc_id, d in build.docs.items():
+    for doc_id, d in snapshot.docs.items():
         if d["doc_no_key"]:
             _, year, number = d["doc_no_key"].split("|")
             out[(int(year), int(number))].append((doc_id, d["doc_no_key"]))
     return out
 
 
-def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, set[str], list[str]]:
+def _referenced(snapshot: Snapshot, text: str) -> tuple[list[tuple[str, str]], str, set[str], list[str]]:
     """Clauses or documents a query names: ([(doc_id, path)], text left over, doc ids named, notices
     about named clauses the knowledge base does not hold)."""
     notices: list[str] = []
     named: list[str] = []
     rest = text
     for number in find_doc_numbers(text):
-        ids = [i for i, key in _numbered(build).get((number.year, number.number), ()) if same_number(number, key)]
+        ids = [i for i, key in _numbered(snapshot).get((number.year, number.number), ()) if same_number(number, key)]
         if ids:
             named.extend(ids)
             rest = rest.replace(text[number.span[0]:number.span[1]], " ")
-    for start, end, name in build.names_in(rest):
+    for start, end, name in snapshot.names_in(rest):
         position = rest.find(name)
         if position < 0:
             continue
         follows = rest[position + len(name):].strip()
         # a short name (such as 13条) names a document only when it stands alone or a clause number follows
         if len(name) >= 4 or not follows or follows.startswith("第"):
-            named.extend(i for i in build.names[name] if i not in named)
+            named.extend(i for i in snapshot.names[name] if i not in named)
             rest = rest[:position] + " " + rest[position + len(name):]
     targets: list[tuple[str, str]] = []
     clause_ref = find_clause_ref(rest) if named else None
     if clause_ref:
         rest = rest[:clause_ref.span[0]] + " " + rest[clause_ref.span[1]:]
-        for doc_id in sorted(named, key=lambda i: (i in build.latest, build.docs[i]["date"]), reverse=True):
-            doc = build.document(doc_id)
+        for doc_id in sorted(named, key=lambda i: (i in snapshot.latest, snapshot.docs[i]["date"]), reverse=True):
+            doc = snapshot.document(doc_id)
             for label in clause_ref.labels:
                 path = label + (f"/{clause_ref.item}" if clause_ref.item else "")
                 if doc.clause(path):
@@ -152,7 +152,7 @@ def _referenced(build: Build, text: str) -> tuple[list[tuple[str, str]], str, se
                     notices.append(f"《{doc.title}》在本库中的收录范围为“{doc.coverage}”，"
                                    f"{clause_ref.labels[0]}的条文未能收录；以下是该文件的记录。")
     elif named and not rest.strip():
-        targets = [(i, "") for i in sorted(named, key=lambda i: (i in build.latest, build.docs[i]["date"]), reverse=True)]
+        targets = [(i, "") for i in sorted(named, key=lambda i: (i in snapshot.latest, snapshot.docs[i]["date"]), reverse=True)]
     return targets, rest, set(named), notices
 
 
@@ -203,31 +203,31 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         raise SearchError("排序方式只能是 relevance（相关度）或 date（日期）")
     filters = normalise_filters(filters)
     budget = _Budget(limits)
-    build = library.build()
+    snapshot = library.current()
     parsed = kbquery.parse(q)
     result = SearchResult(query=q or "", total=0, hits=[], page=page, limit=limit,
                           expanded=parsed.expansions, ignored=parsed.dropped, truncated=parsed.truncated,
                           filters=filters, sort=sort, as_of=as_of.isoformat() if as_of else "")
-    targets, rest, named, result.notices = _referenced(build, parsed.text)
+    targets, rest, named, result.notices = _referenced(snapshot, parsed.text)
     if targets:
         parsed = kbquery.parse(rest)
     words = parsed.highlight_words()
     lookup_hits = []
     for doc_id, path in targets:
-        doc = build.document(doc_id)
+        doc = snapshot.document(doc_id)
         clause = doc.clause(path) if path else None
         if clause:
-            lookup_hits.append(_hit(build, doc_id, path, clause.label, clause.display_heading, clause.text,
+            lookup_hits.append(_hit(snapshot, doc_id, path, clause.label, clause.display_heading, clause.text,
                                     clause.areas, 0.0, words, "citation"))
         else:
-            lookup_hits.append(_hit(build, doc_id, "", "", doc.title, doc.summary or doc.preamble or doc.coverage_note,
-                                    build.docs[doc_id]["areas"], 0.0, words, "document"))
+            lookup_hits.append(_hit(snapshot, doc_id, "", "", doc.title, doc.summary or doc.preamble or doc.coverage_note,
+                                    snapshot.docs[doc_id]["areas"], 0.0, words, "document"))
     if targets and not parsed.concepts and not result.notices:
         result.lookup = lookup_hits[0].url
     rows: list[tuple[float, dict]] = []      # text matches, made into hits only for the page shown
     reachable = min(page * limit, limits.max_results)
     if parsed.concepts:
-        engine = build.engine()
+        engine = snapshot.engine()
         parsed, result.missing, unsearched = _understood(parsed, engine, limits.max_concepts)
         budget.start()
         if unsearched:
@@ -237,13 +237,13 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         result.expanded = parsed.expansions
         words = parsed.highlight_words()
         if not parsed.concepts and not lookup_hits:
-            result.suggestions = _similar_words(build, result.missing)
+            result.suggestions = _similar_words(snapshot, result.missing)
             result.suggested_area = _nearest_area(parsed.text)
     if parsed.concepts:
         matched = engine.match(parsed, filters, max(limits.rerank_depth, reachable), sort,
-                               periods.selection(build, as_of) if as_of else None, facets,
-                               lambda c, best: _in_order(build, c, best, budget))
-        rows = _ranked(build, parsed, matched, sort, named, limits.rerank_depth, budget)
+                               periods.selection(snapshot, as_of) if as_of else None, facets,
+                               lambda c, best: _in_order(snapshot, c, best, budget))
+        rows = _ranked(snapshot, parsed, matched, sort, named, limits.rerank_depth, budget)
         result.total, result.relaxed, result.facets = matched.total, matched.relaxed, matched.facets
         seen = {(x.doc_id, x.path) for x in lookup_hits}
         rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]
@@ -252,14 +252,14 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     start = (page - 1) * limit
     if page * limit > limits.max_results:
         budget.notices.append(f"只能翻看前 {limits.max_results} 条结果；请加上筛选条件或换用更具体的词语。")
-    result.hits = [x if isinstance(x, Hit) else _text_hit(build, *x, words)
+    result.hits = [x if isinstance(x, Hit) else _text_hit(snapshot, *x, words)
                    for x in [*lookup_hits, *rows][start:min(start + limit, limits.max_results)]]
     result.notices.extend(budget.notices)
     if as_of:
         result.notices.append(f"只列出 {as_of.isoformat()} 在执行期内的条款；执行期限本库未记录的条款照常列出，"
                               f"注明“{periods.UNKNOWN}”。")
         for hit in result.hits:
-            state = periods.state(build, hit.doc_id, hit.path, as_of)
+            state = periods.state(snapshot, hit.doc_id, hit.path, as_of)
             hit.in_force, hit.in_force_label = state.in_force, state.label
     return result
 
@@ -287,16 +287,16 @@ class _Budget:
         return True
 
 
-def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Matches, sort: str,
+def _ranked(snapshot: Snapshot, parsed: kbquery.ParsedQuery, matched: Matches, sort: str,
             named: set[str], depth: int, budget: _Budget) -> list[tuple[float, dict]]:
     """The best matches as (score, stored fields): the first `depth` re-ranked by what the catalog
     knows and where their words stand, the rest (deeper pages, or all once time is up) in the
     engine's order after them."""
     ranked, rest = [], []
     for i, (n, score) in enumerate(zip(matched.ids, matched.scores)):
-        f = build.record(n)
+        f = snapshot.record(n)
         if sort == "relevance" and i < depth and not (i % 8 == 0 and budget.spent()) and not rest:
-            ranked.append((score * rank.prior(build, f["doc_id"], f["kind"], named) * rank.fit(build, parsed, matched.weights, n), f))
+            ranked.append((score * rank.prior(snapshot, f["doc_id"], f["kind"], named) * rank.fit(snapshot, parsed, matched.weights, n), f))
         else:
             rest.append((score, f))
     if sort == "relevance":
@@ -304,7 +304,7 @@ def _ranked(build: Build, parsed: kbquery.ParsedQuery, matched: Matches, sort: s
     return ranked + rest
 
 
-def _in_order(build: Build, concept: kbquery.Concept, best, budget: _Budget) -> list[int] | None:
+def _in_order(snapshot: Snapshot, concept: kbquery.Concept, best, budget: _Budget) -> list[int] | None:
     """A quoted phrase's records (best(n): the n best scored of those holding its words), kept only
     where its words stand together as typed: the index holds words, not their order, so the records
     holding all of them are read and checked, the best scored first: at most
@@ -319,7 +319,7 @@ def _in_order(build: Build, concept: kbquery.Concept, best, budget: _Budget) -> 
         if i == allowance or i % 64 == 0 and budget.spent():
             budget.notices.append(f"带引号的短语“{concept.word.replace(' ', '')}”只在得分最高的 {i} 条中核对了词序。")
             break
-        if pattern.search(build.record_text(n)[0].replace(" ", "")):
+        if pattern.search(snapshot.record_text(n)[0].replace(" ", "")):
             checked.append(n)
         budget.phrase_checks -= 1
     return checked
@@ -349,14 +349,14 @@ def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[
     return replace(parsed, concepts=kept), missing, left_out
 
 
-def _similar_words(build: Build, words: list[str]) -> list[str]:
+def _similar_words(snapshot: Snapshot, words: list[str]) -> list[str]:
     """Index words sharing a first character with the words not found, the commonest first: what
     the library does say (打折 → 折扣)."""
     found: dict[str, int] = {}
     for ch in dict.fromkeys("".join(words)):
         if not ("\u4e00" <= ch <= "\u9fff"):
             continue
-        for term, frequency in build.engine().words_starting(ch).items():
+        for term, frequency in snapshot.engine().words_starting(ch).items():
             if len(term) > 1 and term not in found:
                 found[term] = frequency
     return sorted(found, key=lambda w: -found[w])[:SUGGESTIONS]

@@ -42,8 +42,8 @@ def whoosh_postings(reader, field, term):
 
 
 def test_postings_arrays_equal_whoosh_matchers_for_every_term(small_blocks):
-    scorer = small_blocks.build().engine().scorer()
-    reader = small_blocks.build().engine().reader()
+    scorer = small_blocks.current().engine().scorer()
+    reader = small_blocks.current().engine().reader()
     postings = Postings(reader, capacity=10**9)
     checked = multi_block = 0
     for field, _ in FIELDS:
@@ -59,10 +59,10 @@ def test_postings_arrays_equal_whoosh_matchers_for_every_term(small_blocks):
 
 
 def test_record_arrays_match_stored_fields_and_lengths(small_blocks):
-    build_ = small_blocks.build()
-    r = build_.engine().scorer().records
-    reader = build_.engine().reader()
-    doc_ids = list(build_.docs)
+    snapshot = small_blocks.current()
+    r = snapshot.engine().scorer().records
+    reader = snapshot.engine().reader()
+    doc_ids = list(snapshot.docs)
     assert len(r) == reader.doc_count_all()
     for n in range(len(r)):
         f = reader.stored_fields(n)
@@ -75,7 +75,7 @@ def test_record_arrays_match_stored_fields_and_lengths(small_blocks):
 
 @pytest.mark.parametrize("term", ["企业", "社会保险费", "贷款", "减免", "疫情"])
 def test_single_word_scores_are_whoosh_bm25f(small_blocks, term):
-    index = small_blocks.build().engine()
+    index = small_blocks.current().engine()
     scorer = index.scorer()
     searcher = index.ix.searcher(weighting=BM25F())
     for field, _ in FIELDS:
@@ -109,7 +109,7 @@ def churned(tmp_path_factory):
 
 
 def test_the_churned_index_has_several_segments_and_deleted_records(churned):
-    index = churned.build().engine()
+    index = churned.current().engine()
     records = index.scorer().records
     assert len(index.reader().leaf_readers()) >= 3
     assert 0 < records.live.sum() < len(records)
@@ -144,7 +144,7 @@ MULTI_WORD = ["社保 减免", "房租 减免", "社保 缓缴", "贷款 延期"
 @pytest.mark.parametrize("index_name", ["small_blocks", "churned"])
 @pytest.mark.parametrize("q", MULTI_WORD)
 def test_multi_word_scores_and_ranking_are_whoosh_bm25f(request, index_name, q):
-    index = request.getfixturevalue(index_name).build().engine()
+    index = request.getfixturevalue(index_name).current().engine()
     scorer = index.scorer()
     parsed = parse(q)
     assert len(parsed.concepts) > 1 and all(c.required and not c.tags for c in parsed.concepts)
@@ -171,7 +171,7 @@ def test_deleted_and_changed_documents_leave_no_live_records(policies_copy, tmp_
     doc.write_text(doc.read_text(encoding="utf-8").replace("缓缴", "暂缓缴存"), encoding="utf-8")
     build(policies_copy, root, progress=False)
     lib = Library(root)
-    records = lib.build().engine().scorer().records
+    records = lib.current().engine().scorer().records
     assert records.live.sum() < len(records)      # the old records are still in the files
     assert "rsbf-2020-11" not in {h.doc_id for h in search(lib, "社保 减免", limit=50).hits}
     assert search(lib, "暂缓缴存", limit=5).hits[0].doc_id == "jj-2020-23"
@@ -184,10 +184,10 @@ def test_deleted_and_changed_documents_leave_no_live_records(policies_copy, tmp_
 
 def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
     result = search(library, "企业", limit=100, facets=True)
-    build_ = library.build()
-    scorer = build_.engine().scorer()
+    snapshot = library.current()
+    scorer = snapshot.engine().scorer()
     matched = scorer.match(parse("企业"), scorer.allowed({}))
-    reader = build_.engine().reader()
+    reader = snapshot.engine().reader()
     rows = [reader.stored_fields(int(n)) for n in matched.mask.nonzero()[0]]
     assert result.total == len(rows) > 20
     by_area: dict[str, int] = {}
@@ -197,7 +197,7 @@ def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
     assert result.facets["areas"] == by_area
     levels: dict[str, int] = {}
     for f in rows:
-        level = build_.docs[f["doc_id"]]["level"]
+        level = snapshot.docs[f["doc_id"]]["level"]
         levels[level] = levels.get(level, 0) + 1
     assert result.facets["level"] == levels
 
@@ -226,7 +226,7 @@ def test_a_build_written_by_worker_processes_answers_as_one_written_alone(polici
             assert (w.total, w.facets) == (a.total, a.facets), q
 
     alone, workers = build_both()
-    assert len(workers.build().engine().reader().leaf_readers()) > 1
+    assert len(workers.current().engine().reader().leaf_readers()) > 1
     same_answers(alone, workers)
     # then an ordinary incremental build on top of each: a changed and a removed document
     doc = policies_copy / "jj-2020-23.md"

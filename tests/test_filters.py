@@ -38,11 +38,11 @@ def test_every_declared_filter_reaches_the_web_and_the_cli(policies_index):
 
 
 def test_a_document_filter_keeps_only_its_documents(library):
-    build = library.build()
+    snapshot = library.current()
     everything = search(library, "企业", limit=100)
     kept = search(library, "企业", filters={"type": ["通知"]}, limit=100)
     assert 0 < kept.total < everything.total
-    assert all(build.docs[h.doc_id]["type"] == "通知" for h in kept.hits)
+    assert all(snapshot.docs[h.doc_id]["type"] == "通知" for h in kept.hits)
 
 
 @pytest.mark.parametrize("filters, message", [
@@ -82,13 +82,13 @@ def test_a_facet_count_is_what_choosing_the_value_gives(library):
 
 
 def test_a_date_range_keeps_the_documents_written_within_it_both_days_included(library):
-    build = library.build()
+    snapshot = library.current()
     everything = search(library, "企业", limit=100)
     assert everything.total == len(everything.hits) < 100
     dates = sorted({h.date for h in everything.hits} - {""})
     first, last = dates[1], dates[-2]          # a range that leaves some out at each end
     within = search(library, "企业", filters={"date_from": [first], "date_to": [last]}, limit=100)
-    want = {(h.doc_id, h.path) for h in everything.hits if first <= build.docs[h.doc_id]["date"] <= last}
+    want = {(h.doc_id, h.path) for h in everything.hits if first <= snapshot.docs[h.doc_id]["date"] <= last}
     assert 0 < len(want) < everything.total
     assert {(h.doc_id, h.path) for h in within.hits} == want and within.total == len(want)
     # one end alone leaves the other open

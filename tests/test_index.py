@@ -61,7 +61,7 @@ def test_incremental_add_change_delete(source, tmp_path):
     extra.unlink()
     removed = build(source, root, progress=False)
     assert removed.removed == ["law-extra"] and removed.documents == 2
-    assert "law-extra" not in Library(root).build().docs
+    assert "law-extra" not in Library(root).current().docs
     assert uids(root, '"二倍的工资"') == [("law-format-fixture", "第四条")]
     assert {d for d, _ in uids(root, "用人单位")} == {"law-format-fixture"}    # law-extra said it too
 
@@ -147,7 +147,7 @@ def _readers_see(root: Path) -> dict:
     catalog opened, and every clause each query finds (each finds fewer than a page of 100, and ties
     between the identical copies may come in any order)."""
     lib = Library(root)
-    b = lib.build()
+    b = lib.current()
     found = {}
     for q in FAULT_QUERIES:
         result = search(lib, q, limit=100)
@@ -262,7 +262,7 @@ TEARS = {"half written": lambda data: data[:len(data) // 2], "empty": lambda dat
 
 
 def document_file(root: Path, doc_id: str) -> Path:
-    return root / "docs" / Library(root).build().docs[doc_id]["json"]
+    return root / "docs" / Library(root).current().docs[doc_id]["json"]
 
 
 @pytest.mark.parametrize("tear", TEARS)
@@ -274,13 +274,13 @@ def test_a_torn_document_file_is_refused_then_rewritten_by_the_next_build(source
     whole = path.read_bytes()
     path.write_bytes(TEARS[tear](whole))          # in place, as a power cut leaves a file written without fsync
     with pytest.raises(IndexUnavailable, match="已损坏.*请重新构建索引"):
-        Library(root).build().document("law-format-fixture")
+        Library(root).current().document("law-format-fixture")
 
     summary = build(source, root, full=full, progress=False)
     assert (summary.repaired, summary.changed) == ([] if full else ["law-format-fixture"], [])
     assert ("修复损坏的文档文件 1" in summary.text()) == (not full)
     assert document_file(root, "law-format-fixture") == path and path.read_bytes() == whole
-    assert Library(root).build().document("law-format-fixture").clause("第四条").text.endswith("二倍的工资。")
+    assert Library(root).current().document("law-format-fixture").clause("第四条").text.endswith("二倍的工资。")
     assert build(source, root, progress=False).text().startswith("索引已是最新")
 
 
@@ -291,7 +291,7 @@ def test_a_missing_document_file_is_written_again(source, tmp_path):
     path.unlink()
     assert build(source, root, progress=False).repaired == ["gbf-2020-6-fixture"]
     assert uids(root, '"不合理审批"')[0] == ("gbf-2020-6-fixture", "一/（一）")
-    assert Library(root).build().document("gbf-2020-6-fixture").clause("一/（一）").heading == "推动企业复工复产"
+    assert Library(root).current().document("gbf-2020-6-fixture").clause("一/（一）").heading == "推动企业复工复产"
 
 
 def test_an_index_of_an_older_version_is_named_and_rebuilt_not_misread(policies_copy, tmp_path):

@@ -157,10 +157,10 @@ def test_quoted_phrases_share_one_budget_of_records_read(library, monkeypatch):
     from kb.limits import Limits
     from kb.search import search
 
-    build = library.build()
+    snapshot = library.current()
     reads = []
-    original = build.record_text
-    monkeypatch.setattr(build, "record_text", lambda n: reads.append(n) or original(n))
+    original = snapshot.record_text
+    monkeypatch.setattr(snapshot, "record_text", lambda n: reads.append(n) or original(n))
     phrases = '"企业 社会保险" "住房 公积金" "延期 缴纳"'
     search(library, phrases, limits=Limits(max_phrase_checks=10_000))
     unbounded = len(reads)
@@ -193,12 +193,12 @@ def test_the_caches_keep_no_more_than_the_settings_allow(policies_index):
     for q in ("企业 贷款", "社保 减免", "住房公积金 缓缴", "房租", "稳岗 补贴", "增值税"):
         search(small, q, limit=10)
         search(default, q, limit=10)
-    assert default.build().engine().scorer().postings.size > 500
-    build = small.build()
-    postings = build.engine().scorer().postings
+    assert default.current().engine().scorer().postings.size > 500
+    snapshot = small.current()
+    postings = snapshot.engine().scorer().postings
     assert 0 < postings.size and (postings.size <= 500 or len(postings.cache) == 1)
-    assert build.record.cache_info().maxsize == 7 and build.record.cache_info().currsize == 7
-    assert build.record_text.cache_info().currsize <= 7
+    assert snapshot.record.cache_info().maxsize == 7 and snapshot.record.cache_info().currsize == 7
+    assert snapshot.record_text.cache_info().currsize <= 7
 
 
 @pytest.mark.parametrize("name", ["postings_cache", "record_cache"])

@@ -67,10 +67,10 @@ def test_document_number_with_clause_and_item(lib):
 def test_any_query_gives_results_or_nothing_never_an_error(lib, q):
     result = search(lib, q)
     assert len(result.hits) == min(result.total, 10)          # a first page of the default 10
-    build_ = lib.build()
+    snapshot = lib.current()
     for hit in result.hits:
         assert "<script>" not in hit.snippet
-        assert hit.doc_id in build_.docs and (not hit.path or build_.document(hit.doc_id).clause(hit.path))
+        assert hit.doc_id in snapshot.docs and (not hit.path or snapshot.document(hit.doc_id).clause(hit.path))
 
 
 def test_long_queries_are_cut_and_said_so(lib):
