@@ -47,7 +47,7 @@ def share(word: str) -> float:
     return counts.get(word, 0) / total
 
 
-def everyday_factor(word: str, index_share: float, span: float = 2.0, floor: float = 0.1) -> float:
+def everyday_factor(word: str, index_share: float, span: float = 3.0, floor: float = 0.3) -> float:
     """1 for a word as common in the documents as in general text or more; down to `floor` for one
     `span` orders of magnitude rarer there (这样 in laws)."""
     general = share(word)
