@@ -14,7 +14,7 @@ from .engine import SUBWORD_COVER
 from .segment import normalise
 
 if TYPE_CHECKING:
-    from .library import Build
+    from .library import Snapshot
 
 LOCAL_LAW, HOME_REGION = "地方性法规", ("甘肃", "嘉峪关")   # the product serves 嘉峪关 enterprises
 # by kind of document: a law, or a policy document itself, states the rule or measure an everyday
@@ -30,7 +30,7 @@ LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or 
 LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
 
 
-def fit(build: Build, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
+def fit(build: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
     """How fully and how closely a hit holds the query: the weighted share of required concepts it
     has (squared, so a clause missing one ranks below those with all), whether its heading or first
     sentence states them (a measure above a passing mention), and their nearness in the text."""
@@ -90,7 +90,7 @@ def doc_weight(d: dict, latest: bool) -> float:
     return weight
 
 
-def prior(build: Build, doc_id: str, kind: str, named: set[str]) -> float:
+def prior(build: Snapshot, doc_id: str, kind: str, named: set[str]) -> float:
     """What the catalog and the query know about a hit, as a multiplier of its text score."""
     prior = build.doc_weights[doc_id]
     if doc_id in named:

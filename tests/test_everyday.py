@@ -41,7 +41,7 @@ def test_a_word_no_document_uses_is_named_and_the_rest_still_answers(library):
 def test_only_unknown_words_give_an_empty_page_with_words_that_exist(library):
     result = search(library, "网红直播")
     assert not result.hits and result.missing == ["网红", "直播"]
-    engine = library.build().engine()
+    engine = library.current().engine()
     assert result.suggestions
     assert all(engine.frequency(w) > 0 for w in result.suggestions)
 
@@ -53,7 +53,7 @@ def test_the_command_line_names_the_words_not_found(policies_index):
 
 
 def test_a_support_areas_name_lists_that_areas_measures(library):
-    build = library.build()
+    build = library.current()
     tagged = {(d, c.path) for d in build.docs for c in build.document(d).clauses if "援企稳岗" in c.areas}
     assert len(tagged) > 20
     result = search(library, "援企稳岗", limit=100)
@@ -63,7 +63,7 @@ def test_a_support_areas_name_lists_that_areas_measures(library):
 
 
 def test_an_enterprise_word_finds_clauses_tagged_with_that_kind(library):
-    build = library.build()
+    build = library.current()
     tagged = {(d, c.path) for d in build.docs for c in build.document(d).clauses
               if "个体工商户" in (c.meta.get("enterprise") or []) and "个体" not in c.text + c.heading}
     assert tagged, "a clause tagged for 个体工商户 whose text does not say so"
@@ -110,7 +110,7 @@ def test_the_enterprise_filter_keeps_measures_for_every_size(library):
     small = search(library, "社保 减免", filters={"enterprise": ["小型"]}, limit=50)
     kept = {(h.doc_id, h.path) for h in small.hits}
     assert ("rsbf-2020-11", "三") in kept          # 困难企业缓缴: no size named, so for every size
-    build = library.build()
+    build = library.current()
     for h in small.hits:
         if h.path:
             sizes = build.document(h.doc_id).clause(h.path).meta.get("enterprise") or []
@@ -147,7 +147,7 @@ def test_a_word_typed_with_a_homophone_is_searched_as_the_word_meant(library):
     result = search(library, "社宝减免")
     assert "社保" in result.expanded and not result.missing
     assert uids(result)[0][0] == "rsbf-2020-11"
-    engine = library.build().engine()
+    engine = library.current().engine()
     # a dictionary word is never corrected, and neither is talk made of common characters
     assert typos.corrected(query.Concept("鱿鱼"), engine) is None
     assert typos.corrected(query.Concept("不给"), engine) is None
@@ -164,7 +164,7 @@ def test_what_the_catalog_knows_of_a_document_chooses_the_clauses_re_ranked(libr
     region: kb/rank.py), so that a flood of clauses re-ranking would put last never crowds out the
     answer before re-ranking sees it."""
     from kb.engine import Index
-    build = library.build()
+    build = library.current()
     assert build.doc_weights == {i: rank.doc_weight(d, i in build.latest) for i, d in build.docs.items()}
     parsed = query.parse("社保 减免")
     plain = Index(build.path, build.docs, 10_000)
