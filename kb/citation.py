@@ -5,15 +5,18 @@ law clauses are cited by their own label (第八十二条之一), and so are ann
 an unnumbered point (要点：…), whose official number we do not know, is cited by its document, except
 a point that records another document's measure (要点：人社部发〔2020〕49号延长减免期限, kept with the
 notice it extends): its words are that document's, so it is cited by that document's 文号.
-The same way, a point that retells a press conference is cited as the conference's, a summary (本库摘要):
-in another document its heading names the conference (要点：2020年2月17日省政府新闻发布会公布：…), and a press
-conference held as a document names itself in its title's last brackets (…（2020年2月11日发布会）); no 书名号,
-which mark an official document.
+The same way, a unit that retells a press conference, a news report or a meeting is cited as that
+source's, a summary (本库摘要), the source without 书名号, which mark an official document: in another
+document a point's heading names the source (要点：2020年2月17日省政府新闻发布会公布：…, 要点：新华社2020年4月23日报道：…),
+and a source held as a document names itself in its title: a conference or a report in the title's last
+brackets (…（2020年2月11日发布会）, …（新华社2020年2月23日报道）), a meeting as 会议 and its date
+(国务院常务会议（2020年2月11日）).
 An expired document says so, and so does one whose validity is not verified (（效力未核实）).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from .numbering import int_to_cn
@@ -53,32 +56,53 @@ def _reported_document(heading: str, doc_no: str) -> str:
     return heading[other.span[0]:other.span[1]] if other else ""
 
 
+# the kinds of source a unit may retell; what each says is named in the heading or the title
+CONFERENCE, REPORT, MEETING = "发布会", "报道", "会议"
 _CONFERENCE = "发布会|吹风会"
-CONFERENCE_TITLE = re.compile(rf"（([^（）]*(?:{_CONFERENCE})[^（）]*)）$")
-CONFERENCE_POINT = re.compile(rf"^([^：:]*(?:{_CONFERENCE}))(公布|通报|介绍)[：:]")
+_HELD_TITLE = re.compile(rf"（([^（）]*(?:{_CONFERENCE}|{REPORT})[^（）]*)）$")
+_MEETING_TITLE = re.compile(rf"^(.*{MEETING})（(\d{{4}}年\d{{1,2}}月\d{{1,2}}日)）$")
+_CONFERENCE_POINT = re.compile(rf"^([^：:]*(?:{_CONFERENCE}))(公布|通报|介绍)[：:]")
+_REPORT_POINT = re.compile(rf"^([^：:]*{REPORT})[：:]")
 SUMMARY = "（本库摘要）"
 
 
-def conference(title: str, path: str = "", heading: str = "") -> str:
-    """The press conference a unit (or, without a path, a document) retells, as named ('' when none)."""
-    if path.startswith(POINT_PREFIX) and (told := CONFERENCE_POINT.match(heading)):
-        return told.group(1)
-    held = CONFERENCE_TITLE.search(title)
-    return held.group(1) if held else ""
+@dataclass(frozen=True)
+class Source:
+    """What a unit retells instead of a document's own words."""
+    kind: str       # CONFERENCE | REPORT | MEETING
+    name: str       # as recorded: 2020年2月17日省政府新闻发布会, 新华社2020年4月23日报道, 2020年2月11日国务院常务会议
+    said: str = ""  # how a point's heading says it was told (…发布会公布), '' when held as the document itself
+
+
+def retold(title: str, doc_no: str = "", path: str = "", heading: str = "") -> Source | None:
+    """The source a unit (or, without a path, a document) retells, as named (None: a document's own words,
+    or a point recording another document's measure)."""
+    if path.startswith(POINT_PREFIX):
+        if _reported_document(heading, doc_no):
+            return None
+        if told := _CONFERENCE_POINT.match(heading):
+            return Source(CONFERENCE, told.group(1), told.group(1) + told.group(2))
+        if told := _REPORT_POINT.match(heading):
+            return Source(REPORT, told.group(1), told.group(1))
+    if held := _HELD_TITLE.search(title):
+        return Source(CONFERENCE if re.search(_CONFERENCE, held.group(1)) else REPORT, held.group(1))
+    if held := _MEETING_TITLE.match(title):
+        return Source(MEETING, held.group(2) + held.group(1))
+    return None
 
 
 def cite(title: str, doc_no: str = "", status: str = "", path: str = "", heading: str = "") -> str:
     """heading: the cited unit's, which tells a point recording another document's measure or retelling
-    a press conference."""
+    a source."""
     point = path.startswith(POINT_PREFIX)
     number = f"（{doc_no}）" if doc_no else ""
     reported = _reported_document(heading, doc_no) if point else ""
-    told = CONFERENCE_POINT.match(heading) if point and not reported else None
+    source = retold(title, doc_no, path, heading)
     if reported:
         text = reported
-    elif told:
-        text = f"{told.group(1)}{told.group(2)}的《{title}》{number}要点{SUMMARY}"
-    elif CONFERENCE_TITLE.search(title):
+    elif source and source.said:
+        text = f"{source.said}的《{title}》{number}要点{SUMMARY}"
+    elif source:
         text = title + (f"要点{int_to_cn(int(path[len(POINT_PREFIX):]))}{SUMMARY}" if point else "")
     else:
         text = f"《{title}》{number}" + clause_part(path)

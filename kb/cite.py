@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .citation import POINT_PREFIX, cite, clause_part, conference, url
+from .citation import CONFERENCE, MEETING, POINT_PREFIX, REPORT, Source, cite, clause_part, retold, url
 from .library import Build
 from .model import Clause, Document
 from .taxonomy import taxonomy
@@ -22,7 +22,17 @@ FULL_TEXT = "官方全文"
 REMARKS_HEADING = "编者注（本库所加，不是原文，引用时不要照抄）"
 PLACEHOLDER = "……"      # where the staff member writes what the clause means for the enquirer
 REPLY_NOTE = (f"“{PLACEHOLDER}”处请填写答复内容。引用按清单顺序排列，同一引用只写一次；"
-              "已失效、效力未核实文件的引用保留“（已失效）”“（效力未核实）”字样。")
+              "已失效、效力未核实文件的引用保留“（已失效）”“（效力未核实）”字样；"
+              "发布会、新闻报道和会议的要点不是文件的规定，写作“据……介绍”“据……报道”“……会议提出”，"
+              "作为依据前请找到对应的正式文件核对。")
+# how a reply names a source that is not a document's 规定 (kb.citation.retold), and why it is cited so
+REPLY_LEADS = {CONFERENCE: "据{}介绍", REPORT: "据{}", MEETING: "{}提出"}
+SOURCE_NOTES = {
+    CONFERENCE: "这是本库根据报道整理的要点，转述的是{}上的介绍，不是官方文件的原文，因此引用发布会并注明本库摘要；",
+    REPORT: "这是本库根据{}整理的要点，不是官方文件的原文，因此引用报道并注明本库摘要；",
+    MEETING: "这是本库根据报道整理的{}要点：会议没有条款，这些也不是会议文件的原文，因此引用会议并注明本库摘要；",
+}
+CHECK_OFFICIAL = "作为依据引用前，请找到对应的正式文件核对。"
 WARNINGS = {
     "已失效": "所在文件已失效，仅供查考，不宜作为现行依据引用。",
     "效力未核实": "所在文件的效力未能核实（来源没有写明是否仍然有效），引用前请向发文机关或官方渠道确认。",
@@ -66,6 +76,11 @@ class Item:
                     self.clause.heading if self.clause else "")
 
     @property
+    def source(self) -> Source | None:
+        """The press conference, report or meeting the item retells (None: a document's own words)."""
+        return retold(self.doc.title, self.doc.doc_no, self.path, self.clause.heading if self.clause else "")
+
+    @property
     def heading(self) -> str:
         if self.clause is None:
             return "整份文件"
@@ -98,10 +113,8 @@ class Item:
         """Why the citation names less than the item shows."""
         if self.clause is None:
             return "" if self.doc.clauses else "本库未收录这份文件的条款文本，只能引用整份文件。"
-        told = conference(self.doc.title, self.path, self.clause.heading)
-        if told:
-            return (f"这是本库根据报道整理的要点，转述的是{told}上的介绍，不是官方文件的原文，因此引用发布会并注明本库摘要；"
-                    "作为依据引用前，请找到对应的正式文件核对。")
+        if source := self.source:
+            return SOURCE_NOTES[source.kind].format(source.name) + CHECK_OFFICIAL
         if self.path.startswith(POINT_PREFIX):
             if not self.citation.startswith("《"):
                 return "这是本库整理的要点，记录的是另一份文件的措施，因此引用那份文件的文号（本库未收录其全文）。"
@@ -145,11 +158,17 @@ class Item:
                     parts=[vars(p) for p in self.parts], sources=list(d.sources), url=self.url)
 
 
+def _reply_opening(item: Item) -> str:
+    """根据《…》（文号）第一条的规定 for a document; 据…介绍（见…） for what a source said, not a 规定."""
+    if source := item.source:
+        return f"{REPLY_LEADS[source.kind].format(source.name)}（见{item.citation}）"
+    return f"根据{item.citation}的规定"
+
+
 def reply_lines(items: Iterable[Item]) -> list[str]:
     """根据《…》（文号）第一条的规定，……； one line per distinct citation, the last ending the sentence."""
-    citations = list(dict.fromkeys(item.citation for item in items))
-    return [f"根据{c}的规定，{PLACEHOLDER}{'。' if n == len(citations) - 1 else '；'}"
-            for n, c in enumerate(citations)]
+    openings = list(dict.fromkeys(_reply_opening(item) for item in items))
+    return [f"{o}，{PLACEHOLDER}{'。' if n == len(openings) - 1 else '；'}" for n, o in enumerate(openings)]
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from kb import browse, periods, relations
+from kb import browse, periods, relations, remarks
 from kb.citation import url
 from kb.search import search
 from kb.taxonomy import taxonomy
@@ -41,9 +41,12 @@ def document_json(doc_id: str):
     data["period"] = {"from": period.start.isoformat() if period.start else "",
                       "until": period.end.isoformat() if period.end else "",
                       "extended_by": period.extended_by, "text": period.text()}
+    # `text` as written, the library's remarks (编者注) in place; apart, what is the document's and what the library's
+    data["official_preamble"], data["preamble_remarks"] = remarks.official(doc.preamble), remarks.remarks(doc.preamble)
     for entry, clause in zip(data["clauses"], doc.clauses):
         entry["url"] = url(doc.id, clause.path)
         entry["citation"] = docview.citation(doc, clause.path)
+        entry["official_text"], entry["remarks"] = clause.official_text, clause.remarks
     return jsonify(data)
 
 
