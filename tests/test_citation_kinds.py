@@ -110,6 +110,14 @@ def test_every_point_that_opens_with_a_report_is_cited_as_one(build):
     assert found >= 1
 
 
+def test_the_lanzhou_measures_are_typed_as_what_the_library_holds(build):
+    """B3 of the facts sheet: a Xinhua report of the branch's requirements, not a press release; the
+    descriptive title names the report its coverage note records."""
+    doc = build.document("rmyh-lanzhou-2020")
+    assert doc.type == "其他"
+    assert "新华社2020年2月23日兰州报道" in doc.coverage_note and doc.title.endswith("（新华社2020年2月23日报道）")
+
+
 # ---------------------------------------------------------------- the citation list and its reply draft
 
 def test_the_list_says_why_each_source_is_cited_so(build):
