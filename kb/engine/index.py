@@ -123,7 +123,7 @@ class Index:
         scorer = self.scorer()
         mask = np.zeros(scorer.size, dtype=bool)
         for field, _ in FIELDS:
-            mask |= scorer._all_of(words, [(field, 1.0)])[0]
+            mask[scorer._all_of(words, [(field, 1.0)])[0]] = True
         return int(np.count_nonzero(mask & scorer.records.live))
 
     def words_starting(self, prefix: str) -> dict[str, int]:

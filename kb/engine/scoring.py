@@ -127,45 +127,45 @@ class Scorer:
         return (idf * tf * (K1 + 1) / (tf + self.norm[field][ids])).astype(np.float32)
 
     def _all_of(self, tokens: list[str], fields) -> tuple[np.ndarray, np.ndarray]:
-        """Records holding every token within one of the fields, and the sum of their scores there."""
-        mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float32)
+        """(records, scores) of the records holding every token within one of the fields, and the
+        sum of their scores there: sorted ids, as short as the rarest token makes them (no array
+        over every record is made for a word a few hundred records hold)."""
+        found_ids, found_scores = [], []
         for field, boost in fields:
-            if len(tokens) == 1:
-                ids, s = self._term(field, tokens[0])
-                mask[ids] = True
-                score[ids] += s * boost
-                continue
-            here = np.ones(self.size, dtype=bool)
-            total = np.zeros(self.size, dtype=np.float32)
-            for t in tokens:
-                ids, s = self._term(field, t)
-                has = np.zeros(self.size, dtype=bool)
-                has[ids] = True
-                here &= has
-                total[ids] += s
-            mask |= here
-            score += np.where(here, total * boost, 0)
-        return mask, score
+            # the records holding every token, intersected as sorted id lists, the scores summed
+            # token by token as they go
+            ids, total = self._term(field, tokens[0])
+            for t in tokens[1:]:
+                if not len(ids):
+                    break
+                other, s = self._term(field, t)
+                ids, mine, theirs = np.intersect1d(ids, other, assume_unique=True, return_indices=True)
+                total = total[mine] + s[theirs]
+            if len(ids):
+                found_ids.append(ids)
+                found_scores.append(total * np.float32(boost))
+        if len(found_ids) < 2:
+            return (found_ids[0], found_scores[0]) if found_ids else (np.empty(0, np.int64), np.empty(0, np.float32))
+        ids, at = np.unique(np.concatenate(found_ids), return_inverse=True)
+        return ids, np.bincount(at, weights=np.concatenate(found_scores), minlength=len(ids)).astype(np.float32)
 
     def concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray]:
         """Records holding the concept in any of its forms, and their summed score (as Whoosh's Or)."""
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float32)
         for tokens, weight in concept.forms():
-            m, s = self._all_of(tokens, FIELDS)
-            s *= weight
+            ids, s = self._all_of(tokens, FIELDS)
+            mask[ids] = True
+            score[ids] += s * np.float32(weight)
             tiles = segment.pieces(tokens[0])
             # the tiling counts only where the word itself is not indexed (the text split it
             # otherwise: 银行的贷款), and only when each tile is a word: 试用 and 期 are in most
             # clauses that never speak of 试用期
             if len(tokens) == 1 and len(tiles) > 1 and min(map(len, tiles)) > 1:
-                tm, ts = self._all_of(list(tiles), [("text_t", TILED_BOOST)])
-                tm &= ~m
-                m |= tm
-                s += np.where(tm, ts, 0)
-            mask |= m
-            score += s
+                tiled, ts = self._all_of(list(tiles), [("text_t", TILED_BOOST)])
+                keep = ~np.isin(tiled, ids, assume_unique=True)
+                mask[tiled[keep]] = True
+                score[tiled[keep]] += ts[keep]
         if concept.tags:
             which, values = concept.tags
             tagged = self.records.bit_mask(which, list(values)) & ~mask
@@ -179,9 +179,13 @@ class Scorer:
         sub = concept.subword()
         if not sub:
             return None, None
-        m, s = self._all_of([sub], FIELDS)
-        m &= ~mask
-        return m, np.where(m, s * np.float32(SUBWORD_BOOST), 0)
+        ids, s = self._all_of([sub], FIELDS)
+        keep = ~mask[ids]
+        m = np.zeros(self.size, dtype=bool)
+        m[ids[keep]] = True
+        score = np.zeros(self.size, dtype=np.float32)
+        score[ids[keep]] = s[keep] * np.float32(SUBWORD_BOOST)
+        return m, score
 
     def match(self, parsed: ParsedQuery, allowed: np.ndarray, refine=None) -> Scored | None:
         """Records holding any of the query's concepts, with their score and cover (optional
