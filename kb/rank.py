@@ -84,7 +84,9 @@ def doc_weight(d: dict, latest: bool) -> float:
         weight *= 1.15
     if latest:
         weight *= 1.1
-    weight *= TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
+    # 其他 is weighed as the guides it mostly holds; one the library files under a support area is a
+    # measure known from a report, weighed as a retold measure is
+    weight *= OTHER_TYPES if d["type"] == "其他" and d["areas"] else TYPE_WEIGHT.get(d["type"], OTHER_TYPES)
     if d["type"] == LOCAL_LAW and not d["title"].startswith(HOME_REGION):
         weight *= OTHER_REGION        # another region's local law does not bind an enterprise here
     return weight
