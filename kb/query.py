@@ -195,6 +195,10 @@ def parse(raw: str) -> ParsedQuery:
             _read(segment.cut(stretch), synonyms, filler, add, dropped)
     dropped = [*asked, *dropped]
     asks = [_ask(ASKS[w]) for w in dict.fromkeys(asked)]
+    for c in concepts:
+        # policies write 60日, laws 六十日: a count is searched in both
+        if not c.phrase and c.word.isdigit() and 10 <= int(c.word) < 1000:
+            c.alternatives.append(cn2an.an2cn(c.word))
     return ParsedQuery(raw, text, concepts, dropped, truncated, asks)
 
 

@@ -182,3 +182,10 @@ def test_no_everyday_word_is_mapped_twice():
     synonyms = next(v for k, v in node.value if k.value == "synonyms")
     keys = [k.value for k, _ in synonyms.value]
     assert len(keys) > 600 and not {k for k in keys if keys.count(k) > 1}
+
+
+def test_a_count_is_searched_as_digits_and_as_chinese_numerals():
+    # policies write 60日, laws 六十日: the question finds either, however it was typed
+    for q in ("六十日内提出行政复议申请", "60日内提出行政复议申请"):
+        count = next(c for c in query.parse(q).concepts if c.word == "60")
+        assert count.alternatives == ["六十"]
