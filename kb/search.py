@@ -250,7 +250,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     shown = len(lookup_hits) + len(rows)
     result.total = max(result.total, shown) if not rows else result.total + len(lookup_hits)
     start = (page - 1) * limit
-    if page * limit > limits.max_results:
+    if page * limit > limits.max_results and result.total > limits.max_results:
         budget.notices.append(f"只能翻看前 {limits.max_results} 条结果；请加上筛选条件或换用更具体的词语。")
     result.hits = [x if isinstance(x, Hit) else _text_hit(snapshot, *x, words)
                    for x in [*lookup_hits, *rows][start:min(start + limit, limits.max_results)]]

@@ -127,3 +127,13 @@ def test_a_clause_of_a_catalogue_only_document_says_it_is_not_held(library):
     assert result.hits[0].doc_id == "jyg-13tiao-2020" and result.hits[0].match == "document"
     assert result.notices == ["《嘉峪关市应对新冠肺炎疫情支持企业发展若干政策措施》在本库中的收录范围为“仅目录信息”，"
                               "第五条的条文未能收录；以下是该文件的记录。"]
+
+
+def test_the_depth_notice_speaks_only_of_results_beyond_reach(library):
+    """Past max_results the answer says so; a query with fewer results than that has nothing
+    beyond reach, and a page past its last one is only empty."""
+    from kb.limits import Limits
+    few = search(library, "社保 减免", page=3, limit=10, limits=Limits(max_results=20))
+    assert few.total < 20 and not few.hits and not [n for n in few.notices if "只能翻看前" in n]
+    many = search(library, "企业", page=3, limit=10, limits=Limits(max_results=20))
+    assert many.total > 20 and not many.hits and [n for n in many.notices if "只能翻看前 20 条" in n]
