@@ -174,6 +174,40 @@ def test_search_results_cite_a_meeting_and_a_report_as_their_pages_do(client, li
         assert page(client.get(url)).xpath('string(//p[@id="citation"])') == citation
 
 
+def hint(response) -> str:
+    return page(response).xpath('string(//section[@class="cite"]//p[@class="citation-hint"])')
+
+
+def test_a_clause_page_says_what_its_citation_points_to_in_the_lists_words(client, build):
+    """The hint under a clause page's citation names what the unit retells, as the citation list does: a
+    meeting's or a report's point is not called a press conference's."""
+    refs = ["gwy-cwhy-2020-02-11/要点1", "cj-2020-5/要点4", "rmyh-lanzhou-2020/要点1", "gan-fa-2020-5/要点3"]
+    for item in resolve(build, refs).items:
+        shown = hint(client.get(item.url))
+        assert shown == item.note, item.ref
+    meeting, report = (hint(client.get(f"/doc/{r}")) for r in refs[:2])
+    assert "2020年2月11日国务院常务会议要点" in meeting and "发布会" not in meeting
+    assert "新华社2020年4月23日报道" in report and "发布会" not in report
+
+
+def test_a_clause_page_of_a_documents_own_points_says_the_citation_names_the_document(client, build):
+    """A unit the library worded that retells nothing still cites an official document, to be checked."""
+    shown = hint(client.get("/doc/rsbf-2020-11/要点1"))
+    assert shown.startswith("这条引用指向官方文件") and "另一份文件的措施" in shown and "发布会" not in shown
+    assert hint(client.get("/doc/rsbf-2020-11/一")).startswith("这条引用指向官方文件")
+
+
+def test_a_report_held_as_a_document_is_headed_as_reported_whatever_its_type(client, build):
+    """The body heading follows what the document retells (kb.citation.retold), not its type: the Lanzhou
+    measures, typed 其他, are what a report said, like the meetings and conferences held."""
+    assert build.document("rmyh-lanzhou-2020").type == "其他"
+    for doc_id in ("rmyh-lanzhou-2020", "gwy-cwhy-2020-02-11", "rsb-wengang-2020-02-11"):
+        headings = page(client.get(f"/doc/{doc_id}")).xpath('//section[@class="body"]/h2/text()')
+        assert headings == ["报道中的要点（本库整理）"], doc_id
+    own = page(client.get("/doc/rsbf-2020-11")).xpath('//section[@class="body"]/h2/text()')
+    assert own and own != ["报道中的要点（本库整理）"]
+
+
 def test_the_match_cites_a_meetings_point_as_the_meetings(client, build):
     profile = Profile(size="大型", region="湖北", hardship=True, date=dt.date(2020, 3, 15))
     item = next(i for i in match(build, profile).possible if (i.doc_id, i.path) == ("gwy-cwhy-2020-02-25", "要点1"))

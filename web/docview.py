@@ -5,8 +5,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from kb.cite import FULL_TEXT
-from kb.citation import POINT_PREFIX, cite
+from kb.cite import FULL_TEXT, Item
+from kb.citation import POINT_PREFIX, cite, retold
 from kb.model import Clause, Document
 from kb.numbering import CN_NUM, cn_to_int, law_label, policy_label
 from kb.refs import find_clause_ref
@@ -39,8 +39,8 @@ EDITORIAL_NOTE = "以下为本库摘要，非官方原文，引用前请核对�
 # what the document page calls the text it holds, by coverage; 正文 only for the official text
 BODY_HEADINGS = {FULL_TEXT: "正文", "要点摘要": "条款摘要（本库整理）", "部分条款": "部分条款（本库整理）",
                  "仅目录信息": "内容说明（本库整理）"}
-# meetings and press conferences are held as what the reports said of them
-REPORTED_TYPES = ("会议", "新闻发布")
+# under a citation whose unit the library worded: it still names an official document
+OFFICIAL_HINT = "这条引用指向官方文件；上面的文字是本库整理的，引用前请对照官方原文核对条号和措辞。"
 
 
 def editorial(doc: Document) -> bool:
@@ -49,7 +49,8 @@ def editorial(doc: Document) -> bool:
 
 
 def body_heading(doc: Document) -> str:
-    if editorial(doc) and doc.type in REPORTED_TYPES:
+    # a meeting, a press conference or a report held as a document is held as what was reported of it
+    if editorial(doc) and retold(doc.title, doc.doc_no):
         return "报道中的要点（本库整理）"
     return BODY_HEADINGS.get(doc.coverage, "内容（本库整理）")
 
@@ -61,6 +62,15 @@ def anchor(path: str) -> str:
 def citation(doc: Document, path: str = "") -> str:
     clause = doc.clause(path) if path else None
     return cite(doc.title, doc.doc_no, doc.status, path, clause.heading if clause else "")
+
+
+def citation_hint(doc: Document, clause: Clause) -> str:
+    """What the clause page says of its citation ('' when it cites the official text as shown): for a unit
+    retelling a conference, a report or a meeting, the citation list's note for that kind."""
+    item = Item(doc, clause)
+    if item.source:
+        return item.note
+    return " ".join(p for p in (OFFICIAL_HINT if editorial(doc) else "", item.note) if p)
 
 
 BODY_LEVEL = 3      # the document page has h1 title, h2 正文, then the document's own headings

@@ -177,7 +177,8 @@ def clause(doc_id: str, clause_path: str):
         relations=[(link, text) for link, text in relations.described(b, doc_id)
                    if link.direction == relations.IN and link.clause == found.path],
         validity=periods.validity(b, doc), period=periods.period(b, doc.id, found.path),
-        citation=docview.citation(doc, found.path), title=docview.title(found), parts=docview.title_parts(found),
+        citation=docview.citation(doc, found.path), citation_hint=docview.citation_hint(doc, found),
+        title=docview.title(found), parts=docview.title_parts(found),
         editorial=docview.editorial(doc), editorial_text=docview.EDITORIAL_NOTE,
         permalink=permalink, permalink_text=unquote(permalink),
         previous=doc.clauses[position - 1] if position else None,
