@@ -29,22 +29,22 @@ def _toneless(sound: str) -> str:
 
 
 @cache
-def _homophones() -> dict[str, tuple[str, ...]]:
-    """Each common character → the characters sharing one of its sounds."""
+def _sounds() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Each common character's sounds (tones aside), and each sound's characters."""
+    sounds_of: dict[str, tuple[str, ...]] = {}
     by_sound: dict[str, list[str]] = defaultdict(list)
-    sounds_of: dict[str, set[str]] = {}
     for code, sounds in pinyin_dict.items():
         ch = chr(code)
         if "\u4e00" <= ch <= "\u9fff":
-            sounds_of[ch] = {_toneless(s) for s in sounds.split(",")}
+            sounds_of[ch] = tuple(dict.fromkeys(_toneless(s) for s in sounds.split(",")))
             for s in sounds_of[ch]:
                 by_sound[s].append(ch)
-    return {ch: tuple(dict.fromkeys(o for s in sounds for o in by_sound[s] if o != ch)) for ch, sounds in sounds_of.items()}
+    return sounds_of, {s: "".join(chars) for s, chars in by_sound.items()}
 
 
 def load() -> None:
-    """Build the homophone table now (about 0.1 s), so that no query pays for it."""
-    _homophones()
+    """Read the sounds now, with the engine (about 0.3 s), so that no query pays for it."""
+    _sounds()
 
 
 def corrected(concept: query.Concept, engine) -> query.Concept | None:
@@ -58,10 +58,10 @@ def corrected(concept: query.Concept, engine) -> query.Concept | None:
             or engine.token_frequency(word) or any(map(wordfreq.word_alone, word)) \
             or engine.together(list(word)) >= WRITTEN:
         return None
-    table = _homophones()
+    sounds_of, by_sound = _sounds()
     found: dict[str, int] = {}
     for i, ch in enumerate(word):
-        for other in table.get(ch, ()):
+        for other in (o for s in sounds_of.get(ch, ()) for o in by_sound[s] if o != ch):
             candidate = word[:i] + other + word[i + 1:]
             if candidate not in found and rjieba.has_word(candidate) and (n := engine.token_frequency(candidate)):
                 found[candidate] = n
