@@ -70,7 +70,7 @@ def citation_hint(doc: Document, clause: Clause) -> str:
     item = Item(doc, clause)
     if item.source:
         return item.note
-    return " ".join(p for p in (OFFICIAL_HINT if editorial(doc) else "", item.note) if p)
+    return (OFFICIAL_HINT if editorial(doc) else "") + item.note
 
 
 BODY_LEVEL = 3      # the document page has h1 title, h2 正文, then the document's own headings
