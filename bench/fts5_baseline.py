@@ -12,9 +12,9 @@ from kb.query import parse
 
 def clause_records(index: Path):
     """(uid, title, heading, text) of every clause of a built index."""
-    build = Library(index).build()
-    for doc_id in build.docs:
-        doc = build.document(doc_id)
+    snapshot = Library(index).current()
+    for doc_id in snapshot.docs:
+        doc = snapshot.document(doc_id)
         for c in doc.clauses:
             yield f"{doc_id}/{c.path}", doc.title, c.display_heading, c.text
 

@@ -91,7 +91,7 @@ def main() -> int:
     seconds, summary = build_index(policies, index)
     print(f"full index build: {seconds:.1f} s — {summary}")
     library = Library(index)
-    library.build()
+    library.current()
     start = time.perf_counter()
     added = import_sources([str(NEW_DOCUMENT)], policies)[0]
     imported = time.perf_counter() - start

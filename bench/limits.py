@@ -175,7 +175,7 @@ def constructed(index: str, rounds: int) -> list[tuple[str, list[str]]]:
     most frequent words (of two characters or more: 的 is not indexed, 一 and 市 are rarely typed alone).
     Most repeat one path; those marked 每次不同 take new words or text each round, so that nothing an
     earlier round read (decoded postings, records read to check a phrase) is in the caches yet."""
-    b = Library(index).build()
+    b = Library(index).current()
     reader = b.engine().reader()      # the engine's Whoosh reader: the vocabulary as it stands
     words = [w for _, t in reader.most_frequent_terms("text_t", 120) for w in [t.decode() if isinstance(t, bytes) else t]
              if len(w) > 1]
@@ -294,7 +294,7 @@ def random_queries(index: str, n: int, seed: int) -> list[str]:
     """n distinct queries: word pairs and triples from the vocabulary (mostly rare words) and from the
     text (as often as the text uses them), and quoted phrases of two or three words standing together."""
     rng = random.Random(seed)
-    b = Library(index).build()
+    b = Library(index).current()
     reader = b.engine().reader()      # the engine's Whoosh reader: the vocabulary as it stands
     vocabulary = [t.decode() if isinstance(t, bytes) else t for t in reader.lexicon("text_t")]
     vocabulary = [w for w in vocabulary if len(w) > 1]

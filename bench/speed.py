@@ -99,7 +99,7 @@ def incremental(policies: Path, index: Path) -> dict[str, float]:
         start = time.perf_counter()
         subprocess.run(build_cmd(policies, index), cwd=ROOT, check=True, capture_output=True)
         while True:
-            present = "zz-bench-added" in lib.build().docs
+            present = "zz-bench-added" in lib.current().docs
             if present == (step != "delete"):
                 break
             time.sleep(0.005)

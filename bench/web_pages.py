@@ -38,7 +38,7 @@ def main() -> int:
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         build(ROOT / "policies", Path(tmp), progress=False)
-        b = Library(tmp).build()
+        b = Library(tmp).current()
         doc_id = max(b.docs, key=lambda i: b.docs[i]["clauses"])
         first = b.document(doc_id).clauses[0].path
         pages = dict(PAGES, document=f"/doc/{quote(doc_id)}", clause=f"/doc/{quote(doc_id)}/{quote(first)}")

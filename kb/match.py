@@ -22,7 +22,7 @@ from .profile import REGIONS, Profile, normalise_region, parse_date, within
 from .taxonomy import taxonomy
 
 if TYPE_CHECKING:   # the checker imports this module, and the library imports the checker
-    from .library import Build
+    from .library import Snapshot
 
 APPLICABLE, NOT_APPLICABLE, UNDETERMINED = "applicable", "not_applicable", "undetermined"
 # an applicable measure is certain when every condition is met, possible while some are open
@@ -408,7 +408,7 @@ def _caveats(profile: Profile, open_ended: bool) -> list[str]:
     return [first, *([OPEN_ENDED_CAVEAT] if open_ended else []), ALWAYS_CAVEAT]
 
 
-def match(build: Build, profile: Profile) -> MatchResult:
+def match(snapshot: Snapshot, profile: Profile) -> MatchResult:
     """Every measure of the documents with support areas (laws have none), judged for one profile;
     every policy document not wholly held is named, with areas or not (嘉峪关's own 13条 and 48条,
     of which nothing is held, have none)."""
@@ -416,10 +416,10 @@ def match(build: Build, profile: Profile) -> MatchResult:
     area_order = {name: n for n, name in enumerate(taxonomy().area_names)}
     ranked = []
     open_ended = False
-    for doc_id, entry in build.docs.items():
+    for doc_id, entry in snapshot.docs.items():
         if entry["type"] in taxonomy().law_types:
             continue
-        doc = periods.derived(build, build.document(doc_id))    # periods as held extensions move them
+        doc = periods.derived(snapshot, snapshot.document(doc_id))    # periods as held extensions move them
         if doc.coverage not in COMPLETE_COVERAGES:
             result.incomplete.append({"doc_id": doc.id, "title": doc.title, "short_title": doc.short_title,
                                       "level": doc.level, "coverage": doc.coverage,

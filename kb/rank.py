@@ -30,13 +30,13 @@ LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or 
 LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
 
 
-def fit(build: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
+def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
     """How fully and how closely a hit holds the query: the weighted share of required concepts it
     has (squared, so a clause missing one ranks below those with all), whether its heading or first
     sentence states them (a measure above a passing mention), and their nearness in the text."""
     required = parsed.required
-    where, text = build.record_text(docnum)
-    f = build.record(docnum)
+    where, text = snapshot.record_text(docnum)
+    f = snapshot.record(docnum)
     tags = {"areas": (f.get("areas") or "").split(","), "enterprise": (f.get("enterprise") or "").split(",")}
     found = {c.word: c.found_in(where) or (c.tags is not None and bool(set(c.tags[1]) & set(tags[c.tags[0]])))
              for c in required}
@@ -92,9 +92,9 @@ def doc_weight(d: dict, latest: bool) -> float:
     return weight
 
 
-def prior(build: Snapshot, doc_id: str, kind: str, named: set[str]) -> float:
+def prior(snapshot: Snapshot, doc_id: str, kind: str, named: set[str]) -> float:
     """What the catalog and the query know about a hit, as a multiplier of its text score."""
-    prior = build.doc_weights[doc_id]
+    prior = snapshot.doc_weights[doc_id]
     if doc_id in named:
         prior *= 2.0
     if kind == "doc":

@@ -24,7 +24,7 @@ from .citation import clause_part
 from .schema import Relation
 
 if TYPE_CHECKING:   # the checker imports this module: it does not load the search side (library, engine)
-    from .library import Build
+    from .library import Snapshot
     from .model import Document
 
 OUT, IN = "out", "in"     # this document acts on the other; the other acts on this one
@@ -83,9 +83,9 @@ def _written(entry: dict) -> list[Relation]:
 
 
 @lru_cache(maxsize=2)
-def _links(build: Build) -> dict[str, list[Link]]:
+def _links(snapshot: Snapshot) -> dict[str, list[Link]]:
     out: dict[str, list[Link]] = defaultdict(list)
-    docs = build.docs
+    docs = snapshot.docs
     for doc_id, entry in docs.items():
         for r in _written(entry):
             if r.incoming:
@@ -99,9 +99,9 @@ def _links(build: Build) -> dict[str, list[Link]]:
     return dict(out)
 
 
-def links(build: Build, doc_id: str) -> list[Link]:
+def links(snapshot: Snapshot, doc_id: str) -> list[Link]:
     """Every relation of a document, both ways, in the order written."""
-    return _links(build).get(doc_id, [])
+    return _links(snapshot).get(doc_id, [])
 
 
 @dataclass(frozen=True)
@@ -111,18 +111,18 @@ class Extension:
     until: dt.date | None     # its end (None: it published none)
 
 
-def _end(build: Build, doc_id: str, seen: frozenset[str]) -> dt.date | None:
+def _end(snapshot: Snapshot, doc_id: str, seen: frozenset[str]) -> dt.date | None:
     """A document's end of term, itself moved by a held extension of it."""
-    extended = _extension(build, doc_id, "", seen)
+    extended = _extension(snapshot, doc_id, "", seen)
     if extended:
         return extended.until
-    written = build.docs[doc_id]["effective_until"]
+    written = snapshot.docs[doc_id]["effective_until"]
     return dt.date.fromisoformat(written) if written else None
 
 
-def _extension(build: Build, doc_id: str, path: str, seen: frozenset[str]) -> Extension | None:
-    found = [(link.id, _end(build, link.id, seen | {doc_id}))
-             for link in links(build, doc_id)
+def _extension(snapshot: Snapshot, doc_id: str, path: str, seen: frozenset[str]) -> Extension | None:
+    found = [(link.id, _end(snapshot, link.id, seen | {doc_id}))
+             for link in links(snapshot, doc_id)
              if link.type == "延长" and link.direction == IN and link.id and link.clause == path
              and link.id not in seen]
     if not found:
@@ -132,23 +132,23 @@ def _extension(build: Build, doc_id: str, path: str, seen: frozenset[str]) -> Ex
     return Extension(by, until)
 
 
-def extension(build: Build, doc_id: str, path: str = "") -> Extension | None:
+def extension(snapshot: Snapshot, doc_id: str, path: str = "") -> Extension | None:
     """The held extension of a whole document (path "") or of one of its clauses, if any."""
-    return _extension(build, doc_id, path, frozenset())
+    return _extension(snapshot, doc_id, path, frozenset())
 
 
-def described(build: Build, doc_id: str) -> list[tuple[Link, str]]:
+def described(snapshot: Snapshot, doc_id: str) -> list[tuple[Link, str]]:
     """Each relation of a document with the sentence its page shows (被《…》延长至 2020-12-31): an
     extension between held documents ends where the extending one does; the clause concerned is
     named by its number, or by its heading where it has none (要点)."""
     out = []
-    for link in links(build, doc_id):
+    for link in links(snapshot, doc_id):
         extender = doc_id if link.direction == OUT else link.id
-        until = _end(build, extender, frozenset()) if link.type == "延长" and link.id else None
+        until = _end(snapshot, extender, frozenset()) if link.type == "延长" and link.id else None
         acted_on = link.id if link.direction == OUT else doc_id
         name = ""
         if link.clause and acted_on:
-            unit = build.document(acted_on).clause(link.clause)
+            unit = snapshot.document(acted_on).clause(link.clause)
             name = clause_part(unit.path) or unit.display_heading
         out.append((link, link.sentence(until, name)))
     return out

@@ -50,7 +50,7 @@ def test_every_hit_is_in_force_or_of_unknown_period_and_says_which(library):
         result = _everything(library, "企业", day)
         assert result.hits
         for hit in result.hits:
-            state = periods.state(library.build(), hit.doc_id, hit.path, day)
+            state = periods.state(library.current(), hit.doc_id, hit.path, day)
             assert state.in_force is not False, (day, hit.url)
             assert (hit.in_force, hit.in_force_label) == (state.in_force, state.label)
     undated = [h for h in _everything(library, "稳就业", dt.date(2020, 3, 15)).hits if h.doc_id == EMPLOYMENT]
@@ -72,7 +72,7 @@ def test_a_clause_named_in_the_query_opens_whatever_its_period_and_says_it_was_n
 def test_the_matcher_judges_a_date_by_the_same_periods(library):
     """With only a date in the profile every other condition is open, so a measure is 不适用 exactly
     when its period (as search reads it) excludes the date."""
-    b = library.build()
+    b = library.current()
     for day in DAYS:
         result = match(b, Profile(date=day))
         ruled_out = {(i.doc_id, i.path) for i in result.not_applicable}

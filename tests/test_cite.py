@@ -27,13 +27,13 @@ SITE = "https://zc.example.gov.cn"
 
 
 @pytest.fixture(scope="module")
-def build(library):
-    return library.build()
+def snapshot(library):
+    return library.current()
 
 
-def official(build, reference: str) -> str:
+def official(snapshot, reference: str) -> str:
     doc_id, _, path = reference.partition("/")
-    d = build.document(doc_id)
+    d = snapshot.document(doc_id)
     return cite(d.title, d.doc_no, d.status, path)
 
 
@@ -47,42 +47,42 @@ def query(*refs: str) -> str:
 
 # ---------------------------------------------------------------- the list and the reply text
 
-def test_reply_is_in_the_form_staff_write_with_the_official_citations_in_order(build):
-    cl = resolve(build, REFS)
+def test_reply_is_in_the_form_staff_write_with_the_official_citations_in_order(snapshot):
+    cl = resolve(snapshot, REFS)
     assert cl.reply == REPLY
-    assert [i.citation for i in cl.items] == [official(build, r) for r in REFS]
+    assert [i.citation for i in cl.items] == [official(snapshot, r) for r in REFS]
     first, second, third = REPLY.splitlines()
-    assert resolve(build, REFS[::-1]).reply.splitlines() == [third[:-1] + "；", second, first[:-1] + "。"]
+    assert resolve(snapshot, REFS[::-1]).reply.splitlines() == [third[:-1] + "；", second, first[:-1] + "。"]
 
 
-def test_a_citation_named_twice_is_written_once(build):
+def test_a_citation_named_twice_is_written_once(snapshot):
     # two unnumbered points of one notice are both cited by the notice
-    cl = resolve(build, ["cj-2020-5/要点1", "rsbf-2020-11/一", "cj-2020-5/要点2"])
+    cl = resolve(snapshot, ["cj-2020-5/要点1", "rsbf-2020-11/一", "cj-2020-5/要点2"])
     assert len(cl.items) == 3
-    assert cl.items[0].citation == cl.items[2].citation == official(build, "cj-2020-5")
-    assert cl.reply.splitlines() == [f"根据{official(build, 'cj-2020-5')}的规定，{PLACEHOLDER}；",
-                                     f"根据{official(build, 'rsbf-2020-11/一')}的规定，{PLACEHOLDER}。"]
+    assert cl.items[0].citation == cl.items[2].citation == official(snapshot, "cj-2020-5")
+    assert cl.reply.splitlines() == [f"根据{official(snapshot, 'cj-2020-5')}的规定，{PLACEHOLDER}；",
+                                     f"根据{official(snapshot, 'rsbf-2020-11/一')}的规定，{PLACEHOLDER}。"]
     assert "官方条号未能核实" in cl.items[0].note
 
 
-def test_a_clause_brings_the_units_under_it(build):
-    item = resolve(build, ["gan-fa-2020-5/二"]).items[0]
-    doc = build.document("gan-fa-2020-5")
+def test_a_clause_brings_the_units_under_it(snapshot):
+    item = resolve(snapshot, ["gan-fa-2020-5/二"]).items[0]
+    doc = snapshot.document("gan-fa-2020-5")
     assert item.heading == "第二条 全力做好疫情防控保障"
     # then the library's remarks in them, apart (tests/test_editorial.py)
     assert [p.heading for p in item.parts][:2] == ["第（一）项 加大防疫物资生产", "第（二）项 大力支持防疫防护生产体系建设"]
     assert [p.text for p in item.parts][:2] == [doc.clause("二/（一）").official_text, doc.clause("二/（二）").official_text]
 
 
-def test_repeats_and_stray_slashes_are_one_item(build):
-    cl = resolve(build, ["rsbf-2020-11/一", " rsbf-2020-11//一/ ", "", "rsbf-2020-11/一"])
+def test_repeats_and_stray_slashes_are_one_item(snapshot):
+    cl = resolve(snapshot, ["rsbf-2020-11/一", " rsbf-2020-11//一/ ", "", "rsbf-2020-11/一"])
     assert cl.refs == ["rsbf-2020-11/一"] and cl.problems == []
 
 
-def test_the_validity_warning_comes_from_one_function(build):
-    doc = build.document("rsbf-2020-11")
+def test_the_validity_warning_comes_from_one_function(snapshot):
+    doc = snapshot.document("rsbf-2020-11")
     assert doc.status == "已失效"
-    item = resolve(build, ["rsbf-2020-11/一"]).items[0]
+    item = resolve(snapshot, ["rsbf-2020-11/一"]).items[0]
     assert item.warning == warning(doc) and "已失效" in item.warning
     assert item.validity == f"效力状态：已失效（{doc.status_note}）。{warning(doc)}"
     assert doc.status_note.startswith("按执行期限 2020-12-31 推定已失效")
@@ -90,45 +90,45 @@ def test_the_validity_warning_comes_from_one_function(build):
     assert warning(dataclasses.replace(doc, status="尚未生效")) != warning(doc) != ""
 
 
-def test_a_document_whose_validity_is_not_verified_says_so_in_citation_warning_and_reply(build):
-    doc = build.document("cs-swzj-2020-8")
+def test_a_document_whose_validity_is_not_verified_says_so_in_citation_warning_and_reply(snapshot):
+    doc = snapshot.document("cs-swzj-2020-8")
     assert doc.status == "效力未核实"
-    item = resolve(build, ["cs-swzj-2020-8/四"]).items[0]
+    item = resolve(snapshot, ["cs-swzj-2020-8/四"]).items[0]
     assert item.citation == "《关于支持新型冠状病毒感染的肺炎疫情防控有关税收政策的公告》（财政部 税务总局公告2020年第8号）第四条（效力未核实）"
     assert item.warning == warning(doc) == "所在文件的效力未能核实（来源没有写明是否仍然有效），引用前请向发文机关或官方渠道确认。"
     assert item.validity == f"效力状态：效力未核实（{doc.status_note}）。{item.warning}"
     assert "另行公告" in doc.status_note
-    whole = resolve(build, ["jyg-48tiao-2020"])
+    whole = resolve(snapshot, ["jyg-48tiao-2020"])
     assert whole.reply == "根据《关于坚决打赢新冠肺炎疫情防控阻击战促进经济持续健康发展的实施意见》（效力未核实）的规定，……。"
 
 
 # ---------------------------------------------------------------- bad input
 
-def test_unknown_document_and_clause_are_named_and_the_rest_kept(build):
-    cl = resolve(build, ["no-such-doc/一", REFS[0], "rsbf-2020-11/十九", REFS[2]])
+def test_unknown_document_and_clause_are_named_and_the_rest_kept(snapshot):
+    cl = resolve(snapshot, ["no-such-doc/一", REFS[0], "rsbf-2020-11/十九", REFS[2]])
     assert cl.refs == [REFS[0], REFS[2]]
     assert cl.problems == ["知识库中没有编号为“no-such-doc”的文件，引用“no-such-doc/一”已略去。",
                            "《关于阶段性减免企业社会保险费的通知》中没有条款“十九”，已略去。"]
 
 
-def test_more_than_the_cap_is_refused(build):
-    doc = build.document("gan-fa-2020-5")
-    assert resolve(build, [f"x{i}" for i in range(MAX_ITEMS)]).problems     # 50 is read (and named)
+def test_more_than_the_cap_is_refused(snapshot):
+    doc = snapshot.document("gan-fa-2020-5")
+    assert resolve(snapshot, [f"x{i}" for i in range(MAX_ITEMS)]).problems     # 50 is read (and named)
     with pytest.raises(CiteError, match=f"最多 {MAX_ITEMS} 条，这份有 {MAX_ITEMS + 1} 条"):
-        resolve(build, [f"{doc.id}/{c.path}" for c in doc.clauses] + [f"x{i}" for i in range(MAX_ITEMS + 1 - len(doc.clauses))])
+        resolve(snapshot, [f"{doc.id}/{c.path}" for c in doc.clauses] + [f"x{i}" for i in range(MAX_ITEMS + 1 - len(doc.clauses))])
 
 
 @pytest.mark.parametrize("doc_id", CATALOGUE_ONLY)
-def test_a_catalogue_only_document_is_cited_as_a_document_with_its_coverage(build, doc_id):
-    doc = build.document(doc_id)
+def test_a_catalogue_only_document_is_cited_as_a_document_with_its_coverage(snapshot, doc_id):
+    doc = snapshot.document(doc_id)
     assert doc.coverage == "仅目录信息" and not doc.clauses
-    cl = resolve(build, [doc_id])
+    cl = resolve(snapshot, [doc_id])
     item = cl.items[0]
     assert item.clause is None and item.citation == cite(doc.title, doc.doc_no, doc.status)
     assert item.coverage.startswith("仅目录信息（未取得条款文本")
     assert any(doc.coverage_note in line for line in item.remarks)
     assert cl.reply == f"根据{item.citation}的规定，{PLACEHOLDER}。"
-    refused = resolve(build, [f"{doc_id}/一"])
+    refused = resolve(snapshot, [f"{doc_id}/一"])
     assert refused.items == []
     assert refused.problems == [f"本库没有收录《{doc.title}》的条款文本（收录范围：仅目录信息），引用“{doc_id}/一”"
                                 f"已略去；可以引用整份文件（{doc_id}）。"]
@@ -140,8 +140,8 @@ def _docx(data: bytes):
     return docx.Document(io.BytesIO(data))
 
 
-def test_docx_holds_reply_headings_citations_texts_and_sources_in_order(build):
-    cl = resolve(build, REFS + ["jyg-48tiao-2020", "nowhere/一"])
+def test_docx_holds_reply_headings_citations_texts_and_sources_in_order(snapshot):
+    cl = resolve(snapshot, REFS + ["jyg-48tiao-2020", "nowhere/一"])
     d = _docx(citedoc.docx(cl, SITE, list_url(cl.refs)))
     paragraphs = [p.text for p in d.paragraphs]
     bold = [p.text for p in d.paragraphs if p.runs and all(r.bold for r in p.runs)]
@@ -165,8 +165,8 @@ def test_docx_holds_reply_headings_citations_texts_and_sources_in_order(build):
     assert [r[4] for r in rows[1:]] == ["1", "2", "3", "4"]
 
 
-def test_markdown_holds_the_same_in_the_same_order(build):
-    cl = resolve(build, REFS + ["cj-2020-5/要点1"])
+def test_markdown_holds_the_same_in_the_same_order(snapshot):
+    cl = resolve(snapshot, REFS + ["cj-2020-5/要点1"])
     text = citedoc.markdown(cl)
     positions = [text.index(f"**{i.citation}**") for i in cl.items]
     assert positions == sorted(positions)
@@ -182,15 +182,15 @@ def test_markdown_holds_the_same_in_the_same_order(build):
 
 # ---------------------------------------------------------------- the web
 
-def test_api_gives_the_items_and_the_reply(client, build):
+def test_api_gives_the_items_and_the_reply(client, snapshot):
     data = client.get("/api/cite?" + query(*REFS, "nowhere/一")).get_json()
-    assert data["reply"] == REPLY == resolve(build, REFS).reply
+    assert data["reply"] == REPLY == resolve(snapshot, REFS).reply
     assert data["count"] == 3 and [i["ref"] for i in data["items"]] == REFS
     first = data["items"][0]
-    assert first["citation"] == official(build, REFS[0])
-    assert first["status"] == "已失效" and first["warning"] == warning(build.document("rsbf-2020-11"))
-    assert first["text"].startswith(build.document("rsbf-2020-11").clause("一").official_text + "\n\n编者注（")
-    assert first["sources"] == build.document("rsbf-2020-11").sources
+    assert first["citation"] == official(snapshot, REFS[0])
+    assert first["status"] == "已失效" and first["warning"] == warning(snapshot.document("rsbf-2020-11"))
+    assert first["text"].startswith(snapshot.document("rsbf-2020-11").clause("一").official_text + "\n\n编者注（")
+    assert first["sources"] == snapshot.document("rsbf-2020-11").sources
     assert first["url"] == "/doc/rsbf-2020-11/%E4%B8%80"
     assert data["problems"] == ["知识库中没有编号为“nowhere”的文件，引用“nowhere/一”已略去。"]
 
@@ -201,21 +201,21 @@ def test_api_refuses_a_list_over_the_cap_in_chinese(client):
     assert response.get_json()["error"].startswith(f"引用清单最多 {MAX_ITEMS} 条")
 
 
-def test_page_shows_the_list_in_order_with_warnings_coverage_and_sources(client, build):
+def test_page_shows_the_list_in_order_with_warnings_coverage_and_sources(client, snapshot):
     response = client.get("/cite?" + query(REFS[2], "nowhere/一", REFS[0], "jyg-13tiao-2020"))
     assert response.status_code == 200
     tree = tree_of(response)
     items = tree.xpath('//li[@class="cite-item"]')
     assert [li.get("data-ref") for li in items] == [REFS[2], REFS[0], "jyg-13tiao-2020"]
     assert [li.xpath('.//p[@class="citation-text"]')[0].text for li in items] == [
-        official(build, r) for r in (REFS[2], REFS[0], "jyg-13tiao-2020")]
+        official(snapshot, r) for r in (REFS[2], REFS[0], "jyg-13tiao-2020")]
     assert [li.xpath('.//p[@class="warning"]')[0].text for li in items] == [
-        warning(build.document(r.partition("/")[0])) for r in (REFS[2], REFS[0], "jyg-13tiao-2020")]
+        warning(snapshot.document(r.partition("/")[0])) for r in (REFS[2], REFS[0], "jyg-13tiao-2020")]
     assert "仅目录信息" in items[2].xpath('.//p[@class="coverage-note"]')[0].text_content()
-    assert build.document("rsbf-2020-11").sources[0] in items[1].text_content()
+    assert snapshot.document("rsbf-2020-11").sources[0] in items[1].text_content()
     assert "“nowhere”" in tree.xpath('//div[@class="message error"]')[0].text_content()
     reply = tree.xpath('//div[@id="reply-text"]')[0].text_content()
-    assert reply == resolve(build, [REFS[2], REFS[0], "jyg-13tiao-2020"]).reply
+    assert reply == resolve(snapshot, [REFS[2], REFS[0], "jyg-13tiao-2020"]).reply
     downloads = tree.xpath('//nav[@class="cite-tools"]//a/@href')
     assert f"/cite.docx?{list_url([REFS[2], REFS[0], 'jyg-13tiao-2020']).partition('?')[2]}" in downloads
 
@@ -244,7 +244,7 @@ def test_grouped_by_document_keeps_the_numbers_of_the_list(client):
         ("rsbf-2020-11/一", "1"), ("rsbf-2020-11/三", "3")]
 
 
-def test_adding_without_javascript_continues_the_last_list(app_factory, build):
+def test_adding_without_javascript_continues_the_last_list(app_factory, snapshot):
     client = app_factory().test_client()
     first = client.get("/cite?add=" + quote(REFS[0]))
     assert first.status_code == 303 and parse_qs(urlsplit(first.headers["Location"]).query)["c"] == [REFS[0]]
@@ -254,7 +254,7 @@ def test_adding_without_javascript_continues_the_last_list(app_factory, build):
     client.get(second.headers["Location"])
     again = client.get("/cite")
     assert parse_qs(urlsplit(again.headers["Location"]).query)["c"] == REFS[:2]
-    refs = [f"{i}/{c.path}" for i in sorted(build.docs) for c in build.document(i).clauses][:MAX_ITEMS + 1]
+    refs = [f"{i}/{c.path}" for i in sorted(snapshot.docs) for c in snapshot.document(i).clauses][:MAX_ITEMS + 1]
     assert len(refs) == MAX_ITEMS + 1
     full = app_factory().test_client()
     assert len(tree_of(full.get("/cite?" + query(*refs[:-1]))).xpath('//li[@class="cite-item"]')) == MAX_ITEMS
@@ -270,15 +270,15 @@ def test_add_controls_on_results_clause_and_document_pages(client, library):
     assert all(a.get("href") == "/cite?add=" + quote(a.get("data-ref"), safe="/") for a in controls)
     clause = tree_of(client.get("/doc/rsbf-2020-11/一")).xpath('//a[@class="cite-add"]/@data-ref')
     assert clause == ["rsbf-2020-11/一"]
-    doc = library.build().document("rsbf-2020-11")
+    doc = library.current().document("rsbf-2020-11")
     on_doc = tree_of(client.get("/doc/rsbf-2020-11")).xpath('//a[@class="cite-add"]/@data-ref')
     assert on_doc == ["rsbf-2020-11"] + [f"rsbf-2020-11/{c.path}" for c in doc.clauses]
     catalogue = tree_of(client.get("/doc/jyg-48tiao-2020")).xpath('//a[@class="cite-add"]/@data-ref')
     assert catalogue == ["jyg-48tiao-2020"]
 
 
-def test_downloads_are_the_writers_output(app_factory, build):
-    cl = resolve(build, REFS)
+def test_downloads_are_the_writers_output(app_factory, snapshot):
+    cl = resolve(snapshot, REFS)
     client = app_factory({"BASE_URL": SITE}).test_client()
     response = client.get("/cite.docx?" + query(*REFS))
     assert response.status_code == 200
@@ -307,16 +307,16 @@ def run(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_cli_text_has_the_items_and_the_same_reply(capsys, policies_index, build):
+def test_cli_text_has_the_items_and_the_same_reply(capsys, policies_index, snapshot):
     code, out, err = run(capsys, *REFS, "--index", str(policies_index))
     assert code == 0 and err == ""
     assert out.rstrip("\n").endswith("答复用语（草稿）：\n" + REPLY)
     assert [line.strip() for line in out.splitlines() if line.strip().startswith("《")] == [
-        official(build, r) for r in REFS]
+        official(snapshot, r) for r in REFS]
 
 
-def test_cli_writes_markdown_and_docx(capsys, policies_index, build, tmp_path):
-    cl = resolve(build, REFS)
+def test_cli_writes_markdown_and_docx(capsys, policies_index, snapshot, tmp_path):
+    cl = resolve(snapshot, REFS)
     code, out, _ = run(capsys, *REFS, "--format", "md", "--index", str(policies_index))
     assert code == 0 and out == citedoc.markdown(cl, list_url=list_url(cl.refs))
     target = tmp_path / "答复.docx"
@@ -326,9 +326,9 @@ def test_cli_writes_markdown_and_docx(capsys, policies_index, build, tmp_path):
     assert bold == [i.citation for i in cl.items]
 
 
-def test_cli_bad_input(capsys, policies_index, build, tmp_path):
+def test_cli_bad_input(capsys, policies_index, snapshot, tmp_path):
     index = ["--index", str(policies_index)]
-    cite_of_first = official(build, REFS[0])
+    cite_of_first = official(snapshot, REFS[0])
     code, out, err = run(capsys, "nowhere/一", REFS[0], *index)
     assert code == 1 and f"   {cite_of_first}\n" in out and "未找到：知识库中没有编号为“nowhere”的文件" in err
     code, out, err = run(capsys, "nowhere/一", *index)

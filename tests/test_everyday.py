@@ -53,8 +53,8 @@ def test_the_command_line_names_the_words_not_found(policies_index):
 
 
 def test_a_support_areas_name_lists_that_areas_measures(library):
-    build = library.current()
-    tagged = {(d, c.path) for d in build.docs for c in build.document(d).clauses if "援企稳岗" in c.areas}
+    snapshot = library.current()
+    tagged = {(d, c.path) for d in snapshot.docs for c in snapshot.document(d).clauses if "援企稳岗" in c.areas}
     assert len(tagged) > 20
     result = search(library, "援企稳岗", limit=100)
     assert tagged <= set(uids(result, 100))
@@ -63,8 +63,8 @@ def test_a_support_areas_name_lists_that_areas_measures(library):
 
 
 def test_an_enterprise_word_finds_clauses_tagged_with_that_kind(library):
-    build = library.current()
-    tagged = {(d, c.path) for d in build.docs for c in build.document(d).clauses
+    snapshot = library.current()
+    tagged = {(d, c.path) for d in snapshot.docs for c in snapshot.document(d).clauses
               if "个体工商户" in (c.meta.get("enterprise") or []) and "个体" not in c.text + c.heading}
     assert tagged, "a clause tagged for 个体工商户 whose text does not say so"
     assert tagged <= set(uids(search(library, "个体户", limit=100), 100))
@@ -110,15 +110,15 @@ def test_the_enterprise_filter_keeps_measures_for_every_size(library):
     small = search(library, "社保 减免", filters={"enterprise": ["小型"]}, limit=50)
     kept = {(h.doc_id, h.path) for h in small.hits}
     assert ("rsbf-2020-11", "三") in kept          # 困难企业缓缴: no size named, so for every size
-    build = library.current()
+    snapshot = library.current()
     for h in small.hits:
         if h.path:
-            sizes = build.document(h.doc_id).clause(h.path).meta.get("enterprise") or []
+            sizes = snapshot.document(h.doc_id).clause(h.path).meta.get("enterprise") or []
             assert not sizes or "小型" in sizes, (h.doc_id, h.path)
     # a clause tagged for other sizes only is left out
     large = {(h.doc_id, h.path) for h in search(library, "社保 减免", filters={"enterprise": ["大型"]}, limit=50).hits}
     small_only = {(h.doc_id, h.path) for h in everyone.hits if h.path
-                  and "大型" not in (build.document(h.doc_id).clause(h.path).meta.get("enterprise") or ["大型"])}
+                  and "大型" not in (snapshot.document(h.doc_id).clause(h.path).meta.get("enterprise") or ["大型"])}
     assert small_only and not small_only & large
 
 
@@ -164,14 +164,14 @@ def test_what_the_catalog_knows_of_a_document_chooses_the_clauses_re_ranked(libr
     region: kb/rank.py), so that a flood of clauses re-ranking would put last never crowds out the
     answer before re-ranking sees it."""
     from kb.engine import Index
-    build = library.current()
-    assert build.doc_weights == {i: rank.doc_weight(d, i in build.latest) for i, d in build.docs.items()}
+    snapshot = library.current()
+    assert snapshot.doc_weights == {i: rank.doc_weight(d, i in snapshot.latest) for i, d in snapshot.docs.items()}
     parsed = query.parse("社保 减免")
-    plain = Index(build.path, build.docs, 10_000)
+    plain = Index(snapshot.path, snapshot.docs, 10_000)
     first = plain.record(plain.match(parsed, {}, k=1).ids[0])["doc_id"]
     # the same index, with every document but one far down: that one's clause comes first
     other = next(h.doc_id for h in search(library, "社保 减免", limit=50).hits if h.doc_id != first)
-    favoured = Index(build.path, build.docs, 10_000, [1.0 if i == other else 0.01 for i in build.docs])
+    favoured = Index(snapshot.path, snapshot.docs, 10_000, [1.0 if i == other else 0.01 for i in snapshot.docs])
     assert favoured.record(favoured.match(parsed, {}, k=1).ids[0])["doc_id"] == other
 
 

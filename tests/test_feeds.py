@@ -78,10 +78,10 @@ def test_the_library_feed_is_valid_atom_with_every_document(site, library):
     _, _, client = site
     feed, entries = parse_feed(client.get("/feed.atom", headers={"Host": "evil.example"}))
     assert _one(feed, "id").text == f"{BASE}/feed.atom"
-    assert {_doc_id(e) for e in entries} == set(library.build().docs)
+    assert {_doc_id(e) for e in entries} == set(library.current().docs)
     assert all(e["id"] == e["link"] == f"{BASE}/doc/{_doc_id(e)}" for e in entries)
     first_build = changes.read(current_build(site[1]))
-    assert len(first_build) == 1 and set(first_build[0]["added"]) == set(library.build().docs)
+    assert len(first_build) == 1 and set(first_build[0]["added"]) == set(library.current().docs)
     assert all(e["content"].startswith("新增于 ") for e in entries)
 
 
@@ -117,7 +117,7 @@ def test_before_the_record_holds_a_document_it_is_dated_by_its_own_date(site, li
     _, root, client = site
     (current_build(root) / changes.CHANGES).unlink()          # a build made before the record was kept
     _, entries = parse_feed(client.get("/feed.atom"))
-    docs = library.build().docs
+    docs = library.current().docs
     china = dt.timezone(dt.timedelta(hours=8))
     for e in entries:
         d = docs[_doc_id(e)]
@@ -132,7 +132,7 @@ def test_before_the_record_holds_a_document_it_is_dated_by_its_own_date(site, li
 
 def test_each_area_has_its_feed_of_its_documents(site, library):
     _, _, client = site
-    docs = library.build().docs
+    docs = library.current().docs
     for area in taxonomy().areas:
         feed, entries = parse_feed(client.get(f"/area/{area.slug}.atom"))
         assert _one(feed, "id").text == f"{BASE}/area/{area.slug}.atom"

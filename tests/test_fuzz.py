@@ -88,10 +88,10 @@ def test_search_answers_or_refuses_clearly(library, q, filters, limit, page, sor
     data = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
     assert set(data) == RESULT_KEYS and all(set(h) == HIT_KEYS for h in data["hits"])
     assert len(result.hits) == max(0, min(limit, result.total - (page - 1) * limit))   # the page asked for
-    build = library.build()
+    snapshot = library.current()
     for hit in result.hits:
-        assert hit.doc_id in build.docs and hit.url.startswith(f"/doc/{hit.doc_id}")
-        assert not hit.path or build.document(hit.doc_id).clause(hit.path) is not None
+        assert hit.doc_id in snapshot.docs and hit.url.startswith(f"/doc/{hit.doc_id}")
+        assert not hit.path or snapshot.document(hit.doc_id).clause(hit.path) is not None
 
 
 # ---------------------------------------------------------------- /api/search and the results page

@@ -334,12 +334,12 @@ SOCIAL_INSURANCE_HUBEI = ("人社部发〔2020〕11号", "湖北各类参保单�
 
 @pytest.fixture(scope="module")
 def catering(library):
-    return match(library.build(), profile_of(CATERING))
+    return match(library.current(), profile_of(CATERING))
 
 
 @pytest.fixture(scope="module")
 def manufacturer(library):
-    return match(library.build(), profile_of(MANUFACTURER))
+    return match(library.current(), profile_of(MANUFACTURER))
 
 
 @pytest.mark.parametrize("measure", [SOCIAL_INSURANCE, VAT_1_PERCENT, LOSS_8_YEARS, HOUSING_FUND])
@@ -358,7 +358,7 @@ def test_small_catering_business_outside_hubei_does_not_get(catering, measure, w
 
 
 def _conditions_text(library, item) -> str:
-    return library.build().document(item.doc_id).clause(item.path).meta["conditions_text"]
+    return library.current().document(item.doc_id).clause(item.path).meta["conditions_text"]
 
 
 def test_the_items_carry_what_the_user_needs(catering, library):
@@ -384,7 +384,7 @@ def test_hubei_manufacturer_gets_the_hubei_and_key_supply_measures(manufacturer)
 @pytest.fixture(scope="module")
 def catering_unsure(library):
     """The issue's small catering business in 嘉峪关, unsure whether it is on the 重点保障企业 list."""
-    return match(library.build(), replace(profile_of(CATERING), key_supply_enterprise=None))
+    return match(library.current(), replace(profile_of(CATERING), key_supply_enterprise=None))
 
 
 def test_only_measures_with_every_condition_met_are_certain(catering_unsure):
@@ -405,7 +405,7 @@ def test_a_condition_left_open_makes_a_measure_possible_and_is_named(catering_un
 
 
 def test_saying_yes_makes_the_open_measure_certain(library):
-    sure = match(library.build(), replace(profile_of(CATERING), key_supply_enterprise=True))
+    sure = match(library.current(), replace(profile_of(CATERING), key_supply_enterprise=True))
     assert _find(sure.certain, *KEY_SUPPLY_DEDUCTION) and _find(sure.certain, *KEY_SUPPLY_REFUND)
 
 
@@ -428,7 +428,7 @@ def test_possible_measures_fewest_open_conditions_first(catering_unsure, manufac
 
 
 def test_without_a_date_nothing_is_certain_and_the_date_is_named(library):
-    undated = match(library.build(), replace(profile_of(CATERING), date=None))
+    undated = match(library.current(), replace(profile_of(CATERING), date=None))
     assert undated.certain == [] and undated.possible
     assert all("date" in i.unstated for i in undated.possible)
     assert undated.caveats[0] == "没有选择日期：各措施是否在执行期内需要您确认，已列为待确认的条件。"
@@ -476,16 +476,16 @@ def test_documents_without_any_text_come_first_the_citys_own_first(catering):
 
 
 def test_later_date_drops_measures_that_had_ended(library):
-    summer = match(library.build(), Profile.from_json({**json.loads(CATERING.read_text()), "date": "2020-07-15"}))
+    summer = match(library.current(), Profile.from_json({**json.loads(CATERING.read_text()), "date": "2020-07-15"}))
     assert [i.reasons for i in _find(summer.not_applicable, *VAT_1_PERCENT)] == [["措施已于2020年5月31日截止，7月15日已过"]]
 
 
 def test_every_measure_is_listed_once_and_nothing_is_dropped(library, catering):
-    build = library.build()
+    snapshot = library.current()
     listed = [(i.doc_id, i.path) for i in catering.applicable + catering.not_applicable + catering.undetermined]
     assert len(listed) == len(set(listed))
-    for doc_id, entry in build.docs.items():
-        doc = build.document(doc_id)
+    for doc_id, entry in snapshot.docs.items():
+        doc = snapshot.document(doc_id)
         parents = {c.parent for c in doc.clauses}
         leaves = {(doc_id, c.path) for c in doc.clauses if c.path not in parents}
         if entry["areas"]:
@@ -495,10 +495,10 @@ def test_every_measure_is_listed_once_and_nothing_is_dropped(library, catering):
 
 
 def test_clauses_without_conditions_are_undetermined(library, catering):
-    build = library.build()
+    snapshot = library.current()
     assert catering.undetermined
     for item in catering.undetermined:
-        clause = build.document(item.doc_id).clause(item.path)
+        clause = snapshot.document(item.doc_id).clause(item.path)
         assert "conditions" not in clause.meta
 
 
@@ -512,7 +512,7 @@ def test_groups_follow_the_support_areas(catering):
 
 def test_documents_missing_clauses_are_named(catering, library):
     """Every policy document not wholly held, with support areas or not (the 13条 and 48条 have none)."""
-    partial = {d for d, e in library.build().docs.items()
+    partial = {d for d, e in library.current().docs.items()
                if e["type"] not in taxonomy().law_types and e["coverage"] in ("部分条款", "仅目录信息")}
     assert {d["doc_id"] for d in catering.incomplete} == partial
 
@@ -522,7 +522,7 @@ def test_laws_are_never_matched(tmp_path):
     shutil.copytree(POLICIES, policies)
     shutil.copy(ROOT / "tests" / "fixtures" / "core" / "law-sample.md", policies)
     build(policies, tmp_path / "index", progress=False)
-    b = Library(tmp_path / "index").build()
+    b = Library(tmp_path / "index").current()
     law_ids = {d for d, e in b.docs.items() if e["type"] in taxonomy().law_types}
     assert law_ids
     result = match(b, Profile())

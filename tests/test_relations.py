@@ -151,7 +151,7 @@ def test_the_cli_names_path_and_line(policies_copy):
 def test_the_facts_sheets_relations_are_held_and_read_both_ways(library):
     """A1/B2: the resumption notice rests on the provincial notice; C9: 994号 extends the 95% billing;
     C6: 人社部发〔2020〕49号 (not held) extends 人社部发〔2020〕11号."""
-    b = library.build()
+    b = library.current()
     province = b.docs[PROVINCE]["title"]
     resumption = b.docs[RESUMPTION]["title"]
     assert relations.links(b, RESUMPTION) == [relations.Link("依据", "out", PROVINCE, province, "")]
@@ -168,7 +168,7 @@ def test_the_facts_sheets_relations_are_held_and_read_both_ways(library):
 
 
 def test_a_held_extension_moves_the_extended_measures_end_and_nothing_else(library):
-    b = library.build()
+    b = library.current()
     electricity = b.document(ELECTRICITY)
     extended = periods.clause_period(b, electricity, electricity.clause(FIRST_POINT))
     assert extended == periods.Period(dt.date(2020, 2, 1), dt.date(2020, 12, 31), None, EXTENSION)
@@ -186,7 +186,7 @@ def test_a_held_extension_moves_the_extended_measures_end_and_nothing_else(libra
 
 
 def test_the_status_follows_a_held_extension_with_its_reason(library):
-    b = library.build()
+    b = library.current()
     electricity = b.document(ELECTRICITY)
     via = f"经《{b.docs[EXTENSION]['title']}》延长"
     assert periods.validity(b, electricity, dt.date(2026, 1, 1)) == periods.Validity(
@@ -211,7 +211,7 @@ def _shown(client, url: str) -> tuple[list[tuple[str, str | None]], dict[str, st
 
 
 def test_both_documents_pages_show_the_extension(client, library):
-    b = library.build()
+    b = library.current()
     extension = f"《{b.docs[EXTENSION]['title']}》（发改价格〔2020〕994号）"
     extended, terms = _shown(client, f"/doc/{ELECTRICITY}")
     assert extended == [(f"“电费按原到户电价95%结算”被{extension}延长至 2020-12-31", f"/doc/{EXTENSION}")]
@@ -229,7 +229,7 @@ def test_both_documents_pages_show_the_extension(client, library):
 
 
 def test_both_pages_show_what_the_resumption_notice_rests_on_and_an_extension_not_held(client, library):
-    b = library.build()
+    b = library.current()
     assert _shown(client, f"/doc/{RESUMPTION}")[0] == [(f"依据《{b.docs[PROVINCE]['title']}》", f"/doc/{PROVINCE}")]
     assert _shown(client, f"/doc/{PROVINCE}")[0] == [(f"《{b.docs[RESUMPTION]['title']}》以本文件为依据", f"/doc/{RESUMPTION}")]
     assert _shown(client, f"/doc/{SOCIAL_INSURANCE}")[0] == [("被人社部发〔2020〕49号延长（本库未收录该文件）", None)]
@@ -237,7 +237,7 @@ def test_both_pages_show_what_the_resumption_notice_rests_on_and_an_extension_no
 
 
 def test_api_doc_carries_the_relations_both_ways_with_the_derived_status(client, library):
-    b = library.build()
+    b = library.current()
     data = client.get(f"/api/doc/{ELECTRICITY}").get_json()
     assert data["relations"] == [{
         "type": "延长", "direction": "in", "id": EXTENSION, "title": b.docs[EXTENSION]["title"],

@@ -76,8 +76,8 @@ def test_traversal_reads_nothing_outside_the_index_and_the_site(client, policies
 
 def test_the_watch_sees_the_reads_a_document_page_makes(client, policies_index):
     """The audit hook records document reads: a page not yet cached opens its JSON under the index."""
-    build = client.application.extensions["kb_library"].build()
-    build.document.cache_clear()
+    snapshot = client.application.extensions["kb_library"].current()
+    snapshot.document.cache_clear()
     response, files = _files_read(client, f"/doc/{DOC_ID}")
     assert response.status_code == 200
     assert any(f.is_relative_to(policies_index.resolve()) and f.name.startswith(DOC_ID) for f in files)

@@ -40,7 +40,7 @@ def test_official_first_then_news_then_reposts_each_in_written_order():
 
 
 def test_every_source_in_policies_has_a_kind_and_the_government_sites_are_official(library):
-    b = library.build()
+    b = library.current()
     seen = {s: sources.kind(s) for i in b.docs for s in b.document(i).sources}
     assert set(seen.values()) <= {OFFICIAL, NEWS, REPOST, FILE}
     official = {s for s, k in seen.items() if k == OFFICIAL}

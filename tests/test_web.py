@@ -21,7 +21,7 @@ DOC_ID = "cs-swzj-2020-8"
 
 @pytest.fixture(scope="module")
 def doc(library):
-    return library.build().document(DOC_ID)
+    return library.current().document(DOC_ID)
 
 
 def page(response):
@@ -35,7 +35,7 @@ def texts(tree, xpath: str) -> list[str]:
 # ---------------------------------------------------------------- home
 
 def test_home_shows_areas_with_clause_counts_levels_and_coverage(client, library):
-    b = library.build()
+    b = library.current()
     tree = page(client.get("/"))
     counts = browse.clause_counts(b)
     for area in taxonomy().areas:
@@ -50,7 +50,7 @@ def test_home_shows_areas_with_clause_counts_levels_and_coverage(client, library
 
 
 def test_clause_counts_count_clauses_only(library):
-    b = library.build()
+    b = library.current()
     for area, count in browse.clause_counts(b).items():
         expected = sum(1 for i in b.docs for c in b.document(i).clauses if area in c.areas)
         assert count == expected, area
@@ -217,7 +217,7 @@ def test_clause_page_has_citation_context_validity_and_source(client, doc):
 
 
 def test_only_the_clauses_of_an_expired_document_warn_against_citing_them(client, library):
-    b = library.build()
+    b = library.current()
     docs = [b.document(i) for i in sorted(b.docs) if b.document(i).clauses]
     assert {d.expired for d in docs} == {True, False}
     for d in docs:
@@ -228,7 +228,7 @@ def test_only_the_clauses_of_an_expired_document_warn_against_citing_them(client
 
 
 def test_nested_clause_shows_its_context(client, library):
-    b = library.build()
+    b = library.current()
     nested = [(i, c) for i in sorted(b.docs) for c in b.document(i).clauses if "/" in c.path]
     assert nested                            # policies/ has items under numbered clauses
     for doc_id, clause in nested:
@@ -249,7 +249,7 @@ def test_unknown_things_are_a_helpful_404(client, path):
 # ---------------------------------------------------------------- areas
 
 def test_area_page_lists_every_clause_of_the_area_grouped_by_document(client, library):
-    b = library.build()
+    b = library.current()
     for area in taxonomy().areas:
         tree = page(client.get(f"/area/{area.slug}"))
         groups = browse.area_documents(b, area.name)
@@ -281,7 +281,7 @@ def test_api_search_facets_on_request(client):
 def test_api_doc(client, doc, library):
     data = client.get(f"/api/doc/{DOC_ID}").get_json()
     assert data["title"] == doc.title and data["status"] == doc.status
-    assert len(data["clauses"]) == library.build().docs[DOC_ID]["clauses"]
+    assert len(data["clauses"]) == library.current().docs[DOC_ID]["clauses"]
     assert [c["url"] for c in data["clauses"]] == [url(DOC_ID, c.path) for c in doc.clauses]
     assert data["clauses"][0]["citation"] == cite(doc.title, doc.doc_no, doc.status, doc.clauses[0].path)
     assert "source_path" not in data
@@ -291,7 +291,7 @@ def test_api_doc(client, doc, library):
 
 def test_api_areas(client, library):
     data = client.get("/api/areas").get_json()
-    counts = browse.clause_counts(library.build())
+    counts = browse.clause_counts(library.current())
     assert [(a["name"], a["slug"], a["clauses"]) for a in data] == [(a.name, a.slug, counts[a.name]) for a in taxonomy().areas]
 
 
@@ -385,7 +385,7 @@ def test_an_alias_of_no_clause_is_still_a_404(client, written):
 
 
 def test_the_extension_point_is_cited_as_the_document_that_made_it(client, library):
-    doc = library.build().document("rsbf-2020-11")
+    doc = library.current().document("rsbf-2020-11")
     point = doc.clause("要点1")
     assert point.heading.startswith("人社部发〔2020〕49号")
     assert cite(doc.title, doc.doc_no, doc.status, point.path, point.heading) == "人社部发〔2020〕49号（已失效）"
@@ -393,13 +393,13 @@ def test_the_extension_point_is_cited_as_the_document_that_made_it(client, libra
     assert texts(tree, '//p[@class="citation-text"]') == ["人社部发〔2020〕49号（已失效）"]
     # a point of the document's own measures is still cited by its document, a clause by its number
     assert cite(doc.title, doc.doc_no, doc.status, "一", doc.clause("一").heading) == f"《{doc.title}》（{doc.doc_no}）第一条（已失效）"
-    power = library.build().document("fgw-dianfei-2020")
+    power = library.current().document("fgw-dianfei-2020")
     own = power.clause("要点1")
     assert cite(power.title, power.doc_no, power.status, own.path, own.heading) == cite(power.title, power.doc_no, power.status)
 
 
 def test_what_the_library_wrote_is_marked_apart_from_the_documents_words(client, library):
-    b = library.build()
+    b = library.current()
     doc = b.document("rsbf-2020-11")
     tree = page(client.get(url(doc.id)))
     # no official text is held: the body is not called 正文, and says what it is before any of it
@@ -436,7 +436,7 @@ def test_official_text_is_headed_and_titled_as_the_documents_own():
 
 def test_sources_say_their_kind_official_first_and_when_no_official_text_is_held(client, library):
     from kb import sources
-    b = library.build()
+    b = library.current()
     for doc_id in ("rsbf-2020-11", "gan-fa-2020-5", "jj-2020-23"):
         doc = b.document(doc_id)
         for where in (url(doc_id), url(doc_id, doc.clauses[0].path)):
@@ -481,14 +481,14 @@ def test_a_documents_hits_on_a_page_are_told_as_one_documents(client, library):
 
 def test_a_document_page_says_at_its_citation_that_no_official_text_is_held(client, library):
     for doc_id in ("rsbf-2020-11", "jyg-48tiao-2020"):
-        doc = library.build().document(doc_id)
+        doc = library.current().document(doc_id)
         hint = texts(page(client.get(url(doc_id))), '//header[@class="doc-head"]/p[@class="citation-hint"]')
         assert hint == [f"本库没有这份文件的官方原文（收录范围：{doc.coverage}），本页文字由本库整理；引用前请对照官方原文核对。"]
 
 
 def test_the_home_page_opens_with_the_citys_own_documents(client, library):
     page = client.get("/").get_data(as_text=True)
-    city = [d for d in library.build().docs.values() if d["level"] == "市"]
+    city = [d for d in library.current().docs.values() if d["level"] == "市"]
     assert city and page.index('id="city"') < page.index('id="areas"')
     held = [d for d in city if d["clauses"]]
     assert f"本库收录嘉峪关市的文件 {len(city)} 件：{len(held)} 件收录了条款" in page

@@ -61,7 +61,7 @@ def facts(element) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def catering(library):
-    return match(library.build(), Profile.from_json(profile_json(CATERING)))
+    return match(library.current(), Profile.from_json(profile_json(CATERING)))
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ PROFILES = {"catering": lambda: profile_json(CATERING), "catering-unsure": lambd
 @pytest.mark.parametrize("name", PROFILES)
 def test_every_measure_is_shown_in_its_group_with_jump_links(client, library, name):
     data = PROFILES[name]()
-    result = match(library.build(), Profile.from_json(data))
+    result = match(library.current(), Profile.from_json(data))
     tree = tree_of(client.get("/match", query_string=query_of(data)))
     jump = tree.xpath('//nav[@aria-label="匹配结果各组"]//a')
     assert [text(a) for a in jump] == [
@@ -157,7 +157,7 @@ def test_every_measure_is_shown_in_its_group_with_jump_links(client, library, na
 
 @pytest.fixture(scope="module")
 def unsure(library):
-    return match(library.build(), Profile.from_json(_unsure(profile_json(CATERING))))
+    return match(library.current(), Profile.from_json(_unsure(profile_json(CATERING))))
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +230,7 @@ def test_reasons_on_the_page_read_as_people_write_them(catering, catering_page):
 @pytest.mark.parametrize("profile", [CATERING, MANUFACTURER], ids=["catering", "manufacturer"])
 def test_benefit_deadline_and_department_are_shown(client, library, profile):
     data = profile_json(profile)
-    result = match(library.build(), Profile.from_json(data))
+    result = match(library.current(), Profile.from_json(data))
     tree = tree_of(client.get("/match", query_string=query_of(data)))
     for item in result.applicable:
         expected = {f"优惠{BENEFIT_LABELS[k]}": v for k, v in item.benefit.items()}
@@ -281,7 +281,7 @@ def test_without_a_date_nothing_is_certain_and_the_periods_are_left_to_confirm(c
 
 
 def test_hubei_manufacturer_page(client, library):
-    result = match(library.build(), Profile.from_json(profile_json(MANUFACTURER)))
+    result = match(library.current(), Profile.from_json(profile_json(MANUFACTURER)))
     tree = tree_of(client.get("/match", query_string=query_of(profile_json(MANUFACTURER))))
     applicable = set(links(section(tree, "certain")) + links(section(tree, "possible")))
     for measure in (SOCIAL_INSURANCE_HUBEI, KEY_SUPPLY_DEDUCTION, KEY_SUPPLY_REFUND):
@@ -311,7 +311,7 @@ def test_api_has_the_two_groups_and_each_items_open_conditions(client, unsure):
 
 
 def test_api_without_parameters_is_the_empty_profile(client, library):
-    expected = json.loads(json.dumps(match(library.build(), Profile()).to_json(), ensure_ascii=False))
+    expected = json.loads(json.dumps(match(library.current(), Profile()).to_json(), ensure_ascii=False))
     assert client.get("/api/match").get_json() == expected
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app
 
 from kb import changes, periods
 from kb.citation import cite, url
-from kb.library import Build
+from kb.library import Snapshot
 from kb.taxonomy import taxonomy
 
 from . import served
@@ -31,9 +31,9 @@ def _stamp(day: str) -> str:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), CHINA).isoformat()
 
 
-def _built(build: Build) -> str:
+def _built(snapshot: Snapshot) -> str:
     """When the serving build was made, with its offset (the catalog writes local time)."""
-    return dt.datetime.fromisoformat(build.built).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.fromisoformat(snapshot.built).astimezone().isoformat(timespec="seconds")
 
 
 def _el(parent, tag: str, text: str = "", **attrs) -> ET.Element:
@@ -43,8 +43,8 @@ def _el(parent, tag: str, text: str = "", **attrs) -> ET.Element:
     return e
 
 
-def _entry(feed: ET.Element, build: Build, doc_id: str, when: str, kind: str, base: str) -> None:
-    d = build.docs[doc_id]
+def _entry(feed: ET.Element, snapshot: Snapshot, doc_id: str, when: str, kind: str, base: str) -> None:
+    d = snapshot.docs[doc_id]
     link = base + url(doc_id)
     entry = _el(feed, "entry")
     _el(entry, "id", link)
@@ -55,25 +55,25 @@ def _entry(feed: ET.Element, build: Build, doc_id: str, when: str, kind: str, ba
     _el(entry, "link", rel="alternate", type="text/html", href=link)
     for area in d["areas"]:
         _el(entry, "category", term=area)
-    doc = build.document(doc_id)
-    validity = periods.validity(build, doc)
+    doc = snapshot.document(doc_id)
+    validity = periods.validity(snapshot, doc)
     facts = [f"{KINDS[kind]}于 {when[:10]}" if kind else "",
              f"文号：{d['doc_no']}" if d["doc_no"] else "",
              "效力状态：" + validity.status + (f"（{validity.reason}）" if validity.reason else ""),
-             f"执行期限：{periods.document_period(build, doc_id).text()}",
+             f"执行期限：{periods.document_period(snapshot, doc_id).text()}",
              f"收录范围：{d['coverage']}"]
     _el(entry, "summary", doc.summary or doc.coverage_note or d["title"], type="text")
     _el(entry, "content", "\n".join(f for f in facts if f), type="text")
 
 
 def _feed(title: str, path: str, page: str, doc_ids: list[str]) -> Response:
-    build = served.build()
+    snapshot = served.build()
     base = current_app.config["BASE_URL"]
-    last = changes.last_change(changes.read(build.path))
+    last = changes.last_change(changes.read(snapshot.path))
     dated = []
     for doc_id in doc_ids:
-        d = build.docs[doc_id]
-        when, kind, step = last.get(doc_id) or ((_stamp(d["date"]) if d["date"] else _built(build)), "", -1)
+        d = snapshot.docs[doc_id]
+        when, kind, step = last.get(doc_id) or ((_stamp(d["date"]) if d["date"] else _built(snapshot)), "", -1)
         dated.append((dt.datetime.fromisoformat(when), step, d["date"], doc_id, when, kind))
     # the newest change first; among documents one build brought, the newest document
     dated.sort(reverse=True)
@@ -81,12 +81,12 @@ def _feed(title: str, path: str, page: str, doc_ids: list[str]) -> Response:
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     _el(feed, "id", base + path)
     _el(feed, "title", title)
-    _el(feed, "updated", dated[0][4] if dated else _built(build))
+    _el(feed, "updated", dated[0][4] if dated else _built(snapshot))
     _el(_el(feed, "author"), "name", SITE)
     _el(feed, "link", rel="self", type="application/atom+xml", href=base + path)
     _el(feed, "link", rel="alternate", type="text/html", href=base + page)
     for *_, doc_id, when, kind in dated[:MOST]:
-        _entry(feed, build, doc_id, when, kind, base)
+        _entry(feed, snapshot, doc_id, when, kind, base)
     body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
     return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/atom+xml")
 
@@ -101,6 +101,6 @@ def area_feed(slug: str):
     area = taxonomy().area_by_slug(slug)
     if area is None:
         raise PageError(404, f"没有标识为“{slug[:40]}”的支持领域，无法订阅。")
-    build = served.build()
+    snapshot = served.build()
     return _feed(f"{SITE}：{area.name}的新增和更新文件", f"/area/{slug}.atom", f"/area/{slug}",
-                 [doc_id for doc_id, d in build.docs.items() if area.name in d["areas"]])
+                 [doc_id for doc_id, d in snapshot.docs.items() if area.name in d["areas"]])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from kb.library import Build, Library
+from kb.library import Snapshot, Library
 from kb.limits import Limits
 from kb.model import Clause, Document
 
@@ -19,11 +19,11 @@ def limits() -> Limits:
     return library().settings.limits
 
 
-def build() -> Build:
-    return library().build()
+def build() -> Snapshot:
+    return library().current()
 
 
-def document(b: Build, doc_id: str) -> Document:
+def document(b: Snapshot, doc_id: str) -> Document:
     doc = b.document(doc_id)
     if doc is None:
         raise PageError(404, f"知识库中没有编号为“{doc_id[:80]}”的文件。")

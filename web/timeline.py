@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from kb import periods
 from kb.citation import url
-from kb.library import Build
+from kb.library import Snapshot
 from kb.match import MatchResult
 
 # characters of a row's label in the picture, wide and at phone width (the table holds it whole)
@@ -152,14 +152,14 @@ def _lay_out(timeline: Timeline) -> Timeline:
     return timeline
 
 
-def _rows(build: Build, measures: list[tuple[str, str, str]], day: dt.date | None) -> list[Row]:
+def _rows(snapshot: Snapshot, measures: list[tuple[str, str, str]], day: dt.date | None) -> list[Row]:
     """One row per document and period over (doc id, clause path, heading) measures, in their order."""
     grouped: dict[tuple[str, periods.Period], list[tuple[str, str]]] = {}
     for doc_id, path, heading in measures:
-        grouped.setdefault((doc_id, periods.period(build, doc_id, path)), []).append((path, heading))
+        grouped.setdefault((doc_id, periods.period(snapshot, doc_id, path)), []).append((path, heading))
     rows = []
     for (doc_id, period), clauses in grouped.items():
-        d = build.docs[doc_id]
+        d = snapshot.docs[doc_id]
         path, heading = clauses[0]
         what = heading if len(clauses) == 1 else f"{heading} 等 {len(clauses)} 条"
         rows.append(Row(d["short_title"] or d["title"], what, url(doc_id, path if len(clauses) == 1 else ""), period,
@@ -167,17 +167,17 @@ def _rows(build: Build, measures: list[tuple[str, str, str]], day: dt.date | Non
     return rows
 
 
-def for_area(build: Build, groups, day: dt.date | None) -> Timeline:
+def for_area(snapshot: Snapshot, groups, day: dt.date | None) -> Timeline:
     """The measures of an area page (kb.browse.area_documents' groups)."""
     measures = [(g.doc["id"], c.path, c.heading) for g in groups for c in g.clauses]
-    return _lay_out(Timeline("本领域各项措施的执行期", day, _rows(build, measures, day)))
+    return _lay_out(Timeline("本领域各项措施的执行期", day, _rows(snapshot, measures, day)))
 
 
-def for_match(build: Build, result: MatchResult) -> Timeline:
+def for_match(snapshot: Snapshot, result: MatchResult) -> Timeline:
     """The measures a matched enterprise may enjoy, and those its date alone rules out (their one
     reason not met is the period): which covered the day chosen and which had lapsed."""
     day = result.profile.date
     lapsed = [i for i in result.not_applicable
-              if day and len(i.reasons) == 1 and periods.state(build, i.doc_id, i.path, day).in_force is False]
+              if day and len(i.reasons) == 1 and periods.state(snapshot, i.doc_id, i.path, day).in_force is False]
     measures = [(i.doc_id, i.path, i.heading) for i in result.applicable + lapsed]
-    return _lay_out(Timeline("可以享受和因日期不适用的措施的执行期", day, _rows(build, measures, day)))
+    return _lay_out(Timeline("可以享受和因日期不适用的措施的执行期", day, _rows(snapshot, measures, day)))

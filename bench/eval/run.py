@@ -91,9 +91,9 @@ def build_engine(docs: Path, index: Path) -> None:
 
 def clause_records(library: Library):
     """(uid, names, heading, text) of every record the engine indexes: the document, then its clauses."""
-    build = library.build()
-    for doc_id in sorted(build.docs):
-        doc = build.document(doc_id)
+    snapshot = library.current()
+    for doc_id in sorted(snapshot.docs):
+        doc = snapshot.document(doc_id)
         names = " ".join([doc.title, doc.short_title, *doc.aliases])
         about = "\n".join(p for p in (doc.summary, doc.preamble, doc.coverage_note) if p)
         yield f"{doc.id}/", names, "", about
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     if build_dir is None:
         sys.exit(f"在 {index} 没有找到索引")
     library = Library(index)
-    catalog = library.build().docs
+    catalog = library.current().docs
     stamp = hashlib.sha1((build_dir / "manifest.json").read_bytes()).hexdigest()
     baselines = []
     if not args.engine_only:

@@ -46,7 +46,7 @@ def test_search_facet_clause_copy_and_back(page, artifacts, library):
 
     page.locator("ol.hits > li h2 a").first.click()
     expect(page).to_have_url(re.compile(rf"/doc/{DOC_ID}/"))
-    doc = library.build().document(DOC_ID)
+    doc = library.current().document(DOC_ID)
     clause = doc.clause(_clause_path(page.url))
     assert clause is not None and "疫情防控保障" in clause.areas
     expect(page.locator("h1")).to_contain_text(clause.heading)
@@ -74,8 +74,8 @@ def test_area_page_lists_clauses_and_links_to_them(page, library):
     page.goto("/")
     page.get_by_role("link", name=re.compile("^财税金融")).click()
     expect(page).to_have_url(re.compile(r"/area/finance-tax$"))
-    expected = sum(1 for c in library.build().document(DOC_ID).clauses if "财税金融" in c.areas)
-    section = page.locator("section.area-doc", has_text=library.build().docs[DOC_ID]["title"])
+    expected = sum(1 for c in library.current().document(DOC_ID).clauses if "财税金融" in c.areas)
+    section = page.locator("section.area-doc", has_text=library.current().docs[DOC_ID]["title"])
     expect(section.locator("ul.clauses > li")).to_have_count(expected)
 
 

@@ -28,13 +28,13 @@ def _profile(key_supply: bool | None) -> Profile:
 
 @pytest.fixture(scope="module")
 def expected(library):
-    return match(library.build(), _profile(False))
+    return match(library.current(), _profile(False))
 
 
 @pytest.fixture(scope="module")
 def unsure(library):
     """The issue's case: the same business, unsure whether it is on the 重点保障企业 list."""
-    return match(library.build(), _profile(None))
+    return match(library.current(), _profile(None))
 
 
 @pytest.fixture(scope="module")

@@ -98,7 +98,7 @@ def test_area_page_timeline_marks_the_date(sized, shots, library):
     expect(figure.get_by_role("group", name="本领域各项措施的执行期")).to_be_visible()
     expect(figure.locator("figcaption")).to_have_text("本领域各项措施的执行期（竖线为 2020年3月15日）")
     expect(figure.locator(".day text")).to_have_text("3月15日")
-    b = library.build()
+    b = library.current()
     expected = timeline.for_area(b, browse.area_documents(b, "要素成本"), MARCH)
     _check_picture(page, figure, expected)
     # the 95% billing ran in March; its extension (from July) had not begun
@@ -114,11 +114,11 @@ def test_area_page_timeline_marks_the_date(sized, shots, library):
 def test_match_results_timeline_shows_what_covered_the_date_and_what_had_lapsed(sized, shots, library):
     width, page = sized
     profile = Profile.from_json(json.loads(CATERING.read_text(encoding="utf-8")))
-    result = match(library.build(), profile)
+    result = match(library.current(), profile)
     page.goto("/match?" + "&".join(f"{k}={v}" for k, vs in _query(profile).items() for v in vs))
     figure = page.locator("section.match-results figure.timeline")
     expect(figure.get_by_role("group", name="可以享受和因日期不适用的措施的执行期")).to_be_visible()
-    expected = timeline.for_match(library.build(), result)
+    expected = timeline.for_match(library.current(), result)
     _check_picture(page, figure, expected)
     rows = {r.url: r.css for r in expected.rows}
     assert rows["/doc/fgw-dianfei-2020/%E8%A6%81%E7%82%B91"] == "in-force"      # the 95% billing, Feb–Jun
