@@ -94,9 +94,7 @@ def test_the_thesaurus_gives_true_synonyms_only():
     assert thesaurus.of("没有这个词的词") == ()
 
 
-def test_the_results_page_names_missing_words_and_offers_what_exists(policies_index):
-    from web import create_app
-    client = create_app(policies_index).test_client()
+def test_the_results_page_names_missing_words_and_offers_what_exists(client):
     page = client.get("/search?q=社保 嗯嗯哒").get_data(as_text=True)
     assert "未找到：嗯嗯哒" in page and "人社部发〔2020〕11号" in page
     empty = client.get("/search?q=网红直播").get_data(as_text=True)

@@ -13,7 +13,6 @@ from kb import changes
 from kb.index import BuildError, build
 from kb.layout import current_build
 from kb.taxonomy import taxonomy
-from web import create_app
 
 A = "{http://www.w3.org/2005/Atom}"
 BASE = "https://zc.example.gov.cn"
@@ -63,11 +62,11 @@ def parse_feed(response) -> tuple[ET.Element, list[dict]]:
 
 
 @pytest.fixture
-def site(policies_copy, tmp_path):
+def site(app_factory, policies_copy, tmp_path):
     """A private index of policies/ and the site over it, permalinks from BASE."""
     root = tmp_path / "index"
     build(policies_copy, root, progress=False)
-    return policies_copy, root, create_app(root, {"BASE_URL": BASE}).test_client()
+    return policies_copy, root, app_factory({"BASE_URL": BASE}, index=root).test_client()
 
 
 def _doc_id(entry: dict) -> str:

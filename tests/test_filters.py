@@ -11,7 +11,6 @@ import pytest
 from kb.filters import FACETS, FILTERS, choices
 from kb.search import SearchError, search
 from tests.conftest import ROOT
-from web import create_app
 from web.params import FACET_PARAM, FILTER_KEYS
 
 
@@ -24,10 +23,9 @@ def _cli(index, *args):
                           capture_output=True, text=True)
 
 
-def test_every_declared_filter_reaches_the_web_and_the_cli(policies_index):
+def test_every_declared_filter_reaches_the_web_and_the_cli(client, policies_index):
     assert FILTER_KEYS == tuple(f.key for f in FILTERS)
     assert set(FACET_PARAM.values()) == {f.key for f in FACETS}
-    client = create_app(policies_index).test_client()
     for query in ({"coverage": "部分条款"}, {"type": "通知"}, {"level": "省"}, {"status": "已失效"},
                   {"date_from": "2020-03-01"}, {"date_to": "2020-02-20"}):
         key, value = next(iter(query.items()))
@@ -53,11 +51,10 @@ def test_a_document_filter_keeps_only_its_documents(library):
     ({"date_from": ["2020-02-30"]}, "成文日期起“2020-02-30”无法识别，请写成 YYYY-MM-DD"),
     ({"date_to": ["2020/3/1"]}, "成文日期止“2020/3/1”无法识别，请写成 YYYY-MM-DD"),
 ])
-def test_an_unknown_filter_or_value_is_a_chinese_error_everywhere(library, policies_index, filters, message):
+def test_an_unknown_filter_or_value_is_a_chinese_error_everywhere(client, library, policies_index, filters, message):
     with pytest.raises(SearchError, match=message):
         search(library, "企业", filters=filters)
     key, values = next(iter(filters.items()))
-    client = create_app(policies_index).test_client()
     if key in FILTER_KEYS:
         api = client.get("/api/search", query_string={"q": "企业", key: values[0]})
         assert api.status_code == 400 and message in api.get_json()["error"]
@@ -105,10 +102,9 @@ def test_a_date_range_end_takes_one_day(library):
         search(library, "企业", filters={"date_from": ["2020-03-01", "2020-03-02"]})
 
 
-def test_the_results_pages_date_form_has_the_range_pair_and_keeps_the_other_filters(policies_index):
+def test_the_results_pages_date_form_has_the_range_pair_and_keeps_the_other_filters(client):
     from lxml import html as lxml_html
 
-    client = create_app(policies_index).test_client()
     page = client.get("/search", query_string={"q": "企业", "level": "国家", "date_from": "2020-03-01"})
     assert page.status_code == 200
     form = lxml_html.fromstring(page.get_data(as_text=True)).xpath("//form[.//input[@name='date_from']]")[0]

@@ -13,7 +13,6 @@ from lxml import html as lxml_html
 
 from kb import cli
 from tests.test_web_serve import serving
-from web import create_app
 from web.__main__ import main as web_main
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -23,13 +22,8 @@ TIMED_OUT = "检索用时超过"
 
 
 @pytest.fixture(scope="module")
-def shallow(policies_index):
-    return create_app(policies_index, {"SEARCH_LIMITS": {"max_results": 20}}).test_client()
-
-
-@pytest.fixture(scope="module")
-def default(policies_index):
-    return create_app(policies_index).test_client()
+def shallow(app_factory):
+    return app_factory({"SEARCH_LIMITS": {"max_results": 20}}).test_client()
 
 
 def pager(page: str) -> set[int]:
@@ -43,12 +37,12 @@ def notes(page: str) -> str:
     return " ".join(lxml_html.fromstring(page).xpath("//main//p[contains(@class, 'note')]//text()"))
 
 
-def test_without_the_setting_the_query_pages_past_twenty(default):
+def test_without_the_setting_the_query_pages_past_twenty(client):
     """What the settings below change: by default page 3 of this query has hits and the pager goes on."""
-    third = default.get("/search", query_string={"q": Q, "page": 3})
+    third = client.get("/search", query_string={"q": Q, "page": 3})
     assert third.status_code == 200
     assert max(pager(third.get_data(as_text=True))) > 3
-    data = default.get("/api/search", query_string={"q": Q, "page": 3}).get_json()
+    data = client.get("/api/search", query_string={"q": Q, "page": 3}).get_json()
     assert len(data["hits"]) == 10 and data["notices"] == []
 
 
@@ -80,8 +74,8 @@ def test_max_results_in_the_api(shallow):
     assert len(data["hits"]) == 5 and any(DEPTH in n for n in data["notices"])
 
 
-def test_an_exhausted_time_limit_still_answers_with_hits_and_says_so(policies_index):
-    client = create_app(policies_index, {"SEARCH_LIMITS": {"time_limit": 1e-9}}).test_client()
+def test_an_exhausted_time_limit_still_answers_with_hits_and_says_so(app_factory):
+    client = app_factory({"SEARCH_LIMITS": {"time_limit": 1e-9}}).test_client()
     data = client.get("/api/search", query_string={"q": "企业 社保"}).get_json()
     assert len(data["hits"]) == 10 and any(TIMED_OUT in n for n in data["notices"])
     page = client.get("/search", query_string={"q": "企业 社保"})
@@ -100,14 +94,14 @@ def test_an_exhausted_time_limit_still_answers_with_hits_and_says_so(policies_in
     ({"time_limit": float("nan")}, "time_limit 应为正数"),
     (20, "SEARCH_LIMITS 应为"),
 ])
-def test_a_bad_setting_is_refused_in_chinese_at_start(policies_index, settings, says):
+def test_a_bad_setting_is_refused_in_chinese_at_start(app_factory, settings, says):
     with pytest.raises(ValueError) as refused:
-        create_app(policies_index, {"SEARCH_LIMITS": settings})
+        app_factory({"SEARCH_LIMITS": settings})
     assert says in str(refused.value) and "SEARCH_LIMITS" in str(refused.value)
 
 
-def test_a_whole_number_is_a_time_limit(policies_index):
-    client = create_app(policies_index, {"SEARCH_LIMITS": {"time_limit": 5, "max_limit": 20}}).test_client()
+def test_a_whole_number_is_a_time_limit(app_factory):
+    client = app_factory({"SEARCH_LIMITS": {"time_limit": 5, "max_limit": 20}}).test_client()
     assert client.get("/api/search", query_string={"q": Q, "limit": 20}).status_code == 200
     refused = client.get("/api/search", query_string={"q": Q, "limit": 21})
     assert refused.status_code == 400 and "1 到 20" in refused.get_json()["error"]

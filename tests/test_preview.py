@@ -25,7 +25,6 @@ from kb.index import build, build_lock
 from kb.layout import CURRENT
 from tests.conftest import ROOT
 from tests.test_web_serve import answered_by_each, children, free_port
-from web import create_app
 from web.__main__ import main
 
 DOC = "rsbf-2020-11"
@@ -157,11 +156,11 @@ def expected_problems(path: Path) -> list[str]:
     return [str(p) for p in problems]
 
 
-def test_a_broken_file_is_listed_on_every_page_while_the_last_good_build_serves(policies_copy, tmp_path):
+def test_a_broken_file_is_listed_on_every_page_while_the_last_good_build_serves(app_factory, policies_copy, tmp_path):
     root = tmp_path / "index"
     assert preview.rebuild(policies_copy, root) == []
     good = os.readlink(root / CURRENT)
-    client = create_app(root, {"PREVIEW": True}).test_client()
+    client = app_factory({"PREVIEW": True}, index=root).test_client()
     assert BANNER not in client.get("/").get_data(as_text=True)
     served = client.get(f"/api/doc/{DOC}").get_json()
 
@@ -178,7 +177,7 @@ def test_a_broken_file_is_listed_on_every_page_while_the_last_good_build_serves(
 
     # a site served without --watch, such as make run after a preview killed outright, shows none
     assert previewstate.problems(root) == found
-    assert BANNER not in create_app(root).test_client().get(CLAUSE).get_data(as_text=True)
+    assert BANNER not in app_factory(index=root).test_client().get(CLAUSE).get_data(as_text=True)
 
     shutil.copy(ROOT / "policies" / f"{DOC}.md", path)
     assert preview.rebuild(policies_copy, root) == [] and previewstate.problems(root) == []

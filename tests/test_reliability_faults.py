@@ -23,7 +23,6 @@ from kb import faults
 from kb.index import current_build
 from kb.library import Library
 from kb.search import search
-from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "tests" / "fixtures" / "core"
@@ -129,7 +128,7 @@ def test_file_size_limit_is_a_clear_error_and_the_old_index_serves(tmp_path):
     _intact(root)
 
 
-def test_read_only_index_folder_is_a_clear_error_and_still_serves(tmp_path):
+def test_read_only_index_folder_is_a_clear_error_and_still_serves(app_factory, tmp_path):
     with _tmpfs(tmp_path / "disk", "8m") as disk:
         source, root, before = _served(tmp_path, disk)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
@@ -138,5 +137,5 @@ def test_read_only_index_folder_is_a_clear_error_and_still_serves(tmp_path):
         assert "构建失败：所在的文件系统是只读的" in run.stderr and "原有索引保持不变" in run.stderr
         assert _answers(root) == before
         _intact(root)
-        client = create_app(root).test_client()
+        client = app_factory(index=root).test_client()
         assert client.get("/api/search?q=银行贷款&limit=20").get_json() == json.loads(before)[0]
