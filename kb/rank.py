@@ -1,6 +1,6 @@
 """Re-ranking: how well one matched clause answers the query, beyond its text score.
 
-The engine scores words over all records at once (kb/engine.py); the best few are then re-ranked
+The engine scores words over all records at once (kb/engine/scoring.py); the best few are then re-ranked
 here with what only their stored text and catalog entry tell: the share of the question a clause
 holds, whether its heading or first sentence states it (a measure above a passing mention), how near
 its words stand, and what kind of document it comes from.

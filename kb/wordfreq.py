@@ -3,7 +3,7 @@
 
 A question's colloquial words (这样, 明天, 说) are rare in policies and laws, so the index alone
 would weigh them as the most distinctive words of the question; compared with how common they
-are in general Chinese they show as how people talk, not what they ask about (kb/engine.py).
+are in general Chinese they show as how people talk, not what they ask about (kb/engine/scoring.py).
 """
 from __future__ import annotations
 
