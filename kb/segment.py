@@ -80,7 +80,7 @@ def words(text: str) -> list[str]:
 
 
 def presegment(text: str) -> str:
-    """What Whoosh indexes of a text, space-separated: jieba's search-mode words, that is each
+    """What the index holds of a text, space-separated: jieba's search-mode words, that is each
     accurate-mode word and the shorter dictionary words inside it (银行贷款 is found by 贷款)."""
     initialise()
     return " ".join(w for w in rjieba.cut_for_search(normalise(text), False) if indexable(w))

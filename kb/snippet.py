@@ -1,6 +1,6 @@
 """Snippets: the best window of a clause's text, HTML-escaped, query words in <mark>.
 
-Made from the stored text and the query's words directly (not from Whoosh's highlighter, which
+Made from the stored text and the query's words directly (not from the engine's highlighter, which
 mis-handles same-position tokens and costs more than the search itself).
 """
 from __future__ import annotations
