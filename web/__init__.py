@@ -28,14 +28,14 @@ def create_app(index_dir: str | Path = "index", config: Mapping[str, Any] | None
     if config is not None:
         app.config.from_mapping(config)
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
-    app.extensions["kb_limits"] = search_limits(app.config["SEARCH_LIMITS"])
+    limits = search_limits(app.config["SEARCH_LIMITS"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     # werkzeug answers a path with doubled slashes by redirecting to an address built from the Host
     # header, which any client can forge; no link of the site has one, so such a path is simply not found
     app.url_map.merge_slashes = False
     # one Library per app: it follows the index's `current` link, so rebuilds need no restart
-    app.extensions["kb_library"] = Library(index_dir, Settings(limits=app.extensions["kb_limits"]))
+    app.extensions["kb_library"] = Library(index_dir, Settings(limits=limits))
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(match.bp)
