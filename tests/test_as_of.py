@@ -114,7 +114,7 @@ def test_api_as_of_is_what_the_cli_prints(client, policies_index):
 
 def test_results_page_has_a_date_field_marks_each_hit_and_keeps_the_date_in_its_links(client):
     tree = lxml_html.fromstring(client.get("/search?q=电费&level=国家&as_of=2020-09-01").get_data(as_text=True))
-    form = tree.xpath('//form[@class="as-of"]')[0]
+    form = tree.xpath('//form[@class="dates"]')[0]
     field = form.xpath('.//input[@id="as-of"]')[0]
     assert (field.get("type"), field.get("name"), field.get("value")) == ("date", "as_of", "2020-09-01")
     assert form.xpath('.//label[@for="as-of"]')[0].text_content() == "只看这一天在执行期内的条款"

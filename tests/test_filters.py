@@ -113,4 +113,23 @@ def test_the_results_pages_date_form_has_the_range_pair_and_keeps_the_other_filt
     # the other filters ride along hidden; the range's own ends are its fields, not hidden copies
     assert {(i.get("name"), i.get("value")) for i in form.xpath(".//input[@type='hidden']")} == {("q", "企业"), ("level", "国家")}
     labels = {form.xpath(f".//label[@for='{i}']/text()")[0] for i in form.xpath(".//input[@type='date']/@id")}
-    assert labels == {"成文日期从", "到", "只看这一天在执行期内的条款"}
+    assert labels == {"从", "到", "只看这一天在执行期内的条款"}
+    assert form.xpath(".//fieldset[.//input[@name='date_to']]/legend/text()") == ["成文日期"]
+
+
+def test_the_date_range_chips_say_which_end_and_not_limiting_the_dates_clears_them_all(client):
+    from lxml import html as lxml_html
+
+    def page(**query):
+        return lxml_html.fromstring(client.get("/search", query_string={"q": "企业", "level": "国家", **query}).get_data(as_text=True))
+
+    dated = page(date_from="2020-03-01", date_to="2020-12-31", as_of="2020-03-15")
+    chips = [" ".join(c.text_content().split()) for c in dated.xpath("//div[@class='active-filters']/a[@class='chip']")]
+    assert chips == ["国家 ×", "成文日期 2020-03-01 起 ×", "成文日期 2020-12-31 止 ×"]
+    removing_from = dated.xpath("//a[@aria-label='去掉筛选：成文日期 2020-03-01 起']/@href")[0]
+    assert "date_from" not in removing_from and "date_to=2020-12-31" in removing_from and "as_of=2020-03-15" in removing_from
+    undated = dated.xpath("//form[.//input[@name='date_from']]//a[text()='不限日期']/@href")[0]
+    assert "level=" in undated and not any(k in undated for k in ("date_from", "date_to", "as_of"))
+    # a range alone offers the link too; no date, no link
+    assert page(date_to="2020-02-20").xpath("//a[text()='不限日期']/@href")[0].endswith("level=%E5%9B%BD%E5%AE%B6")
+    assert not page().xpath("//a[text()='不限日期']")

@@ -40,6 +40,14 @@ bp.add_app_template_global(kb_sources.ordered, "sources_in_order")
 bp.add_app_template_global(kb_sources.has_official, "has_official_source")
 
 
+@bp.app_template_global()
+def filter_chip(key: str, value: str) -> str:
+    """What a chosen filter's chip says: its value, or for an end of the date range its title around the
+    day (成文日期起 → 成文日期 2020-03-01 起), since a bare day names neither the date nor the end."""
+    f = BY_KEY[key]
+    return f"{f.title[:-1]} {value} {f.title[-1]}" if f.bound else value
+
+
 @bp.app_context_processor
 def _print_head():
     # the print header says where and when a page was printed: the configured address, never the Host header
@@ -62,8 +70,8 @@ def home():
 def search_url(result: SearchResult, toggle: tuple[str, str] | None = None, page: int = 1,
                sort: str | None = None, clear: bool = False, dated: bool = True) -> str:
     """The results URL for this search with one filter value toggled (or all cleared), another page or
-    sort, or without its date (dated=False)."""
-    filters = {} if clear else {k: list(v) for k, v in result.filters.items()}
+    sort, or without its dates (dated=False: neither as_of nor the 成文日期 range)."""
+    filters = {} if clear else {k: list(v) for k, v in result.filters.items() if dated or not BY_KEY[k].bound}
     if toggle:
         key, value = toggle
         values = filters.setdefault(key, [])
@@ -104,6 +112,7 @@ def search_page():
     status = 404 if result.total and result.page > pages else 200
     return render_template("search.html", result=result, q=result.query, pages=pages, facets=facets, shared=shared,
                            chosen=sum(len(v) for v in result.filters.values()), search_url=search_url,
+                           dated=bool(result.as_of) or any(BY_KEY[k].bound for k in result.filters),
                            same_document=same_document(result.hits)), status
 
 
