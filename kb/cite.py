@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .citation import CONFERENCE, MEETING, POINT_PREFIX, REPORT, Source, cite, clause_part, retold, url
-from .library import Build
+from .library import Snapshot
 from .model import Clause, Document
 from .taxonomy import taxonomy
 
@@ -214,10 +214,10 @@ def parse(values: Iterable[str]) -> list[str]:
     return refs
 
 
-def _resolve_one(build: Build, reference: str) -> Item | str:
+def _resolve_one(snapshot: Snapshot, reference: str) -> Item | str:
     doc_id, _, path = reference.partition("/")
     path = path.strip("/")
-    doc = build.document(doc_id)
+    doc = snapshot.document(doc_id)
     if doc is None:
         return f"知识库中没有编号为“{doc_id[:MAX_SHOWN]}”的文件，引用“{reference[:MAX_SHOWN]}”已略去。"
     if not path:
@@ -231,12 +231,12 @@ def _resolve_one(build: Build, reference: str) -> Item | str:
     return f"《{doc.title}》中没有条款“{path[:MAX_SHOWN]}”，已略去。"
 
 
-def resolve(build: Build, values: Iterable[str]) -> CiteList:
+def resolve(snapshot: Snapshot, values: Iterable[str]) -> CiteList:
     """The list as given: each reference that resolves becomes an item, each that does not a problem."""
     items: dict[str, Item] = {}
     problems = []
     for reference in parse(values):
-        found = _resolve_one(build, reference)
+        found = _resolve_one(snapshot, reference)
         if isinstance(found, Item):
             items.setdefault(found.ref, found)     # rsbf-2020-11//一 and rsbf-2020-11/一 are one clause
         else:

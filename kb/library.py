@@ -106,11 +106,3 @@ class Library:
                     self._snapshot = Snapshot(self.root, self.settings)
                     self._target = target
         return self._snapshot
-
-    # the old name, for the callers in web/ and tests/ until they say current()
-    build = current
-
-
-# the old name, for the modules importing it until they say Snapshot (kb/rank.py, kb/cite.py,
-# kb/match.py, kb/relations.py, web/)
-Build = Snapshot

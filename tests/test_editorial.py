@@ -33,8 +33,8 @@ def problems_of(path: Path) -> list[tuple[str, int, str]]:
 
 
 @pytest.fixture(scope="module")
-def build(library):
-    return library.build()
+def snapshot(library):
+    return library.current()
 
 
 # ---------------------------------------------------------------- parser and model
@@ -94,63 +94,63 @@ def test_kb_check_prints_file_line_and_the_chinese_message(tmp_path):
     assert f"{f}:{BODY_LINE + 2}: 【编者注：……没有结束：须在同一行内以“】”结束" in run.stdout + run.stderr
 
 
-def test_the_librarys_remarks_are_marked_in_the_real_documents(build):
+def test_the_librarys_remarks_are_marked_in_the_real_documents(snapshot):
     """The remarks found in policies/ (computations, notes on sources, 不完整) are marked, the text kept."""
-    one = build.document("rsbf-2020-11").clause("一")
+    one = snapshot.document("rsbf-2020-11").clause("一")
     assert one.remarks == [FIVE_MONTHS]
     assert one.official_text.endswith("机关事业单位不在减免之列。")
-    point = build.document("fgw-dianfei-2020").clause("要点2")
+    point = snapshot.document("fgw-dianfei-2020").clause("要点2")
     assert point.remarks == ["据国家电网通知，为发改办价格〔2020〕110号"]
     assert point.official_text == "2月7日出台的支持性两部制电价政策执行期限延至2020年6月30日。"
-    for doc_id in build.docs:
-        for clause in build.document(doc_id).clauses:
+    for doc_id in snapshot.docs:
+        for clause in snapshot.document(doc_id).clauses:
             for words in ("按5个月算", "来源在此处中断", "本库不作补写", "未能核实"):
                 assert words not in clause.official_text, (doc_id, clause.path, words)
 
 
 # ---------------------------------------------------------------- citations and the citation list
 
-def test_the_citation_list_quotes_the_text_without_its_remarks_and_gives_them_apart(build):
-    [item] = resolve(build, ["rsbf-2020-11/一"]).items
+def test_the_citation_list_quotes_the_text_without_its_remarks_and_gives_them_apart(snapshot):
+    [item] = resolve(snapshot, ["rsbf-2020-11/一"]).items
     assert FIVE_MONTHS not in item.parts[0].text and "编者注" not in item.parts[0].text
     assert item.parts[-1].heading == REMARKS_HEADING and item.parts[-1].text == FIVE_MONTHS
     data = item.to_json()
     assert data["text"].index("机关事业单位不在减免之列。") < data["text"].index(REMARKS_HEADING) < data["text"].index(FIVE_MONTHS)
 
 
-def test_a_remark_of_a_unit_under_the_cited_clause_names_its_unit(build):
-    [item] = resolve(build, ["gan-fa-2020-5/二"]).items
+def test_a_remark_of_a_unit_under_the_cited_clause_names_its_unit(snapshot):
+    [item] = resolve(snapshot, ["gan-fa-2020-5/二"]).items
     assert item.parts[-1].heading == REMARKS_HEADING
     assert item.parts[-1].text == "第（二）项：本项不完整：来源在此处中断，其后内容未能核实。"
     assert all("编者注" not in p.text and "来源在此处中断" not in p.text for p in item.parts[:-1])
 
 
-def test_the_downloads_set_the_remark_under_its_heading(build):
-    cl = resolve(build, ["rsbf-2020-11/一"])
+def test_the_downloads_set_the_remark_under_its_heading(snapshot):
+    cl = resolve(snapshot, ["rsbf-2020-11/一"])
     md = citedoc.markdown(cl)
     assert md.index("机关事业单位不在减免之列。") < md.index(f"**{REMARKS_HEADING}**") < md.index(FIVE_MONTHS)
 
 
-def test_a_point_retelling_a_press_conference_is_cited_as_the_conference(build):
-    gan = build.document("gan-fa-2020-5")
+def test_a_point_retelling_a_press_conference_is_cited_as_the_conference(snapshot):
+    gan = snapshot.document("gan-fa-2020-5")
     assert cite(gan.title, gan.doc_no, gan.status, "要点3", gan.clause("要点3").heading) == (
         "2020年2月17日省政府新闻发布会公布的《关于坚决打赢新冠肺炎疫情防控阻击战促进经济持续健康发展的若干意见》"
         "（甘发〔2020〕5号）要点（本库摘要）（效力未核实）")
     # the document's own numbered clause is still the document's
     assert cite(gan.title, gan.doc_no, gan.status, "二/（一）") == (
         "《关于坚决打赢新冠肺炎疫情防控阻击战促进经济持续健康发展的若干意见》（甘发〔2020〕5号）第二条第（一）项（效力未核实）")
-    cj = build.document("cj-2020-5")
+    cj = snapshot.document("cj-2020-5")
     assert cite(cj.title, cj.doc_no, cj.status, "要点3", cj.clause("要点3").heading).startswith(
         "人民银行2020年3月15日发布会通报的《关于打赢疫情防控阻击战强化疫情防控重点保障企业资金支持的紧急通知》")
     # a point of the document's own measure is cited by the document, the 49号 point by 49号, as before
     assert cite(cj.title, cj.doc_no, cj.status, "要点1", cj.clause("要点1").heading) == (
         "《关于打赢疫情防控阻击战强化疫情防控重点保障企业资金支持的紧急通知》（财金〔2020〕5号）（效力未核实）")
-    rsbf = build.document("rsbf-2020-11")
+    rsbf = snapshot.document("rsbf-2020-11")
     assert cite(rsbf.title, rsbf.doc_no, rsbf.status, "要点1", rsbf.clause("要点1").heading) == "人社部发〔2020〕49号（已失效）"
 
 
-def test_a_press_conference_held_as_a_document_is_cited_without_book_title_marks(build):
-    [point, whole] = resolve(build, ["rsb-wengang-2020-02-11/要点1", "gwy-chuifenghui-2020-03-25"]).items
+def test_a_press_conference_held_as_a_document_is_cited_without_book_title_marks(snapshot):
+    [point, whole] = resolve(snapshot, ["rsb-wengang-2020-02-11/要点1", "gwy-chuifenghui-2020-03-25"]).items
     assert point.citation == "放宽稳岗返还政策（2020年2月11日发布会）要点一（本库摘要）（效力未核实）"
     assert "2020年2月11日发布会上的介绍" in point.note and "不是官方文件的原文" in point.note
     assert whole.citation == "提高中小微企业稳岗返还标准（国务院政策例行吹风会2020年3月25日）（效力未核实）"
@@ -162,7 +162,7 @@ def test_search_finds_a_remarks_words_and_its_snippet_keeps_the_mark(library):
     assert "【编者注：据国家电网通知" in hits[0].snippet.replace("<mark>", "").replace("</mark>", "")
 
 
-def test_search_results_cite_a_press_conference_point_as_the_clause_page_does(library, build):
+def test_search_results_cite_a_press_conference_point_as_the_clause_page_does(library, snapshot):
     hits = search(library, "吸纳就业企业 扶贫车间 运费补贴").hits
     hit = next(h for h in hits if (h.doc_id, h.path) == ("gan-fa-2020-5", "要点5"))
     assert hit.citation.startswith("2020年2月17日省政府新闻发布会公布的《") and "（本库摘要）" in hit.citation
@@ -201,7 +201,7 @@ def test_a_press_conference_point_page_says_what_the_citation_points_to(client):
     assert "发布会上的介绍" in hint and "不是官方文件" in hint
 
 
-def test_remark_markup_in_a_text_cannot_forge_html(client, build):
+def test_remark_markup_in_a_text_cannot_forge_html(client, snapshot):
     from web.render import to_html
     assert to_html('<p class="remark">假的</p>【编者注：<script>x</script>】') == (
         '<p>&lt;p class="remark"&gt;假的&lt;/p&gt;<span class="remark"><span class="remark-label">编者注'

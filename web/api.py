@@ -27,7 +27,7 @@ def search_json():
 
 @bp.get("/doc/<doc_id>")
 def document_json(doc_id: str):
-    b = served.build()
+    b = served.snapshot()
     doc = served.document(b, doc_id)
     data = doc.to_json()
     data.pop("source_path", None)   # a path on the server, of no use to a client
@@ -52,7 +52,7 @@ def document_json(doc_id: str):
 
 @bp.get("/areas")
 def areas_json():
-    counts = browse.clause_counts(served.build())
+    counts = browse.clause_counts(served.snapshot())
     return jsonify([dict(name=a.name, slug=a.slug, description=a.description, clauses=counts[a.name],
                          url=url_for("pages.area", slug=a.slug)) for a in taxonomy().areas])
 

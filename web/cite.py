@@ -34,7 +34,7 @@ def _refused(exc: CiteError) -> PageError:
 
 def _resolve(values: list[str]) -> CiteList:
     try:
-        return cite.resolve(served.build(), values)
+        return cite.resolve(served.snapshot(), values)
     except CiteError as exc:
         raise _refused(exc) from None
 

@@ -67,7 +67,7 @@ def _entry(feed: ET.Element, snapshot: Snapshot, doc_id: str, when: str, kind: s
 
 
 def _feed(title: str, path: str, page: str, doc_ids: list[str]) -> Response:
-    snapshot = served.build()
+    snapshot = served.snapshot()
     base = current_app.config["BASE_URL"]
     last = changes.last_change(changes.read(snapshot.path))
     dated = []
@@ -93,7 +93,7 @@ def _feed(title: str, path: str, page: str, doc_ids: list[str]) -> Response:
 
 @bp.get("/feed.atom")
 def library_feed():
-    return _feed(f"{SITE}：新增和更新的文件", "/feed.atom", "/", list(served.build().docs))
+    return _feed(f"{SITE}：新增和更新的文件", "/feed.atom", "/", list(served.snapshot().docs))
 
 
 @bp.get("/area/<slug>.atom")
@@ -101,6 +101,6 @@ def area_feed(slug: str):
     area = taxonomy().area_by_slug(slug)
     if area is None:
         raise PageError(404, f"没有标识为“{slug[:40]}”的支持领域，无法订阅。")
-    snapshot = served.build()
+    snapshot = served.snapshot()
     return _feed(f"{SITE}：{area.name}的新增和更新文件", f"/area/{slug}.atom", f"/area/{slug}",
                  [doc_id for doc_id, d in snapshot.docs.items() if area.name in d["areas"]])

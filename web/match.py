@@ -67,7 +67,7 @@ def page():
     except ProfileError as exc:
         # the form again as the user filled it, so nothing they typed is lost
         return _render(request.args.to_dict(flat=False), error=exc, status=400)
-    return _render(_submitted(profile), match(served.build(), profile))
+    return _render(_submitted(profile), match(served.snapshot(), profile))
 
 
 @bp.get("/api/match")
@@ -77,4 +77,4 @@ def api():
         profile = _profile(request.args)
     except ProfileError as exc:
         raise PageError(400, str(exc)) from None
-    return jsonify(match(served.build(), profile).to_json())
+    return jsonify(match(served.snapshot(), profile).to_json())

@@ -32,7 +32,7 @@ def _template_globals(state):
     # globals rather than a context processor: imported macros see globals only
     state.app.jinja_env.globals.update(taxonomy=taxonomy(), is_web_link=is_web_link, clause_url=clause_url,
                                        clause_part=clause_part, max_q=MAX_Q,
-                                       match_timeline=lambda result: timeline.for_match(served.build(), result))
+                                       match_timeline=lambda result: timeline.for_match(served.snapshot(), result))
 
 
 # the sources macro (every page that lists a document's sources) labels and orders them
@@ -57,7 +57,7 @@ def _print_head():
 
 @bp.get("/")
 def home():
-    b = served.build()
+    b = served.snapshot()
     figures = stats(b)
     # the city's own layer first: the product serves 嘉峪关 enterprises
     levels = sorted(taxonomy().levels, key=lambda level: LEVELS_FIRST.index(level) if level in LEVELS_FIRST else 99)
@@ -154,7 +154,7 @@ def facet_panel(result: SearchResult) -> tuple[list[tuple], list[str]]:
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
-    b = served.build()
+    b = served.snapshot()
     doc = served.document(b, doc_id)
     return render_template("document.html", doc=doc, entry=b.docs[doc_id], blocks=docview.blocks(doc),
                            editorial=docview.editorial(doc), editorial_text=docview.EDITORIAL_NOTE,
@@ -167,7 +167,7 @@ def document(doc_id: str):
 
 @bp.get("/doc/<doc_id>/<path:clause_path>")
 def clause(doc_id: str, clause_path: str):
-    b = served.build()
+    b = served.snapshot()
     doc = served.document(b, doc_id)
     path = clause_path.strip("/")
     if doc.clause(path) is None:
@@ -201,7 +201,7 @@ def area(slug: str):
     if found is None:
         raise PageError(404, f"没有标识为“{slug[:40]}”的支持领域。可选的领域见下方。")
     day = as_of(request.args)
-    b = served.build()
+    b = served.snapshot()
     groups = browse.area_documents(b, found.name)
     return render_template("area.html", area=found, groups=groups, total=sum(len(g.clauses) for g in groups),
                            timeline=timeline.for_area(b, groups, day), as_of=day.isoformat() if day else "")

@@ -19,7 +19,7 @@ def limits() -> Limits:
     return library().settings.limits
 
 
-def build() -> Snapshot:
+def snapshot() -> Snapshot:
     return library().current()
 
 
