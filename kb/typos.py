@@ -10,13 +10,15 @@ documents write together (竞业 of 竞业限制, which the dictionary lacks: no
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from collections import defaultdict
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import rjieba
-from pypinyin.pinyin_dict import pinyin_dict
 
 from . import query, segment, wordfreq
 
@@ -30,21 +32,21 @@ def _toneless(sound: str) -> str:
 
 @cache
 def _sounds() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Each common character's sounds (tones aside), and each sound's characters."""
+    """Each common character's sounds (tones aside), and each sound's characters: read (about
+    0.1 s) only when a typed word first looks like a slip, so that a process whose questions have
+    none (a `kb search`) never pays for it; the time limit counts from the understood query."""
+    # pypinyin's table of every character's readings, read as data: importing the package loads its
+    # phrase dictionary too (0.4 s), which only its own conversions use
+    table = Path(importlib.util.find_spec("pypinyin").origin).with_name("pinyin_dict.json")
     sounds_of: dict[str, tuple[str, ...]] = {}
     by_sound: dict[str, list[str]] = defaultdict(list)
-    for code, sounds in pinyin_dict.items():
-        ch = chr(code)
+    for code, sounds in json.loads(table.read_text(encoding="utf-8")).items():
+        ch = chr(int(code))
         if "\u4e00" <= ch <= "\u9fff":
             sounds_of[ch] = tuple(dict.fromkeys(_toneless(s) for s in sounds.split(",")))
             for s in sounds_of[ch]:
                 by_sound[s].append(ch)
     return sounds_of, {s: "".join(chars) for s, chars in by_sound.items()}
-
-
-def load() -> None:
-    """Read the sounds now, with the engine (about 0.3 s), so that no query pays for it."""
-    _sounds()
 
 
 def corrected(concept: query.Concept, engine) -> query.Concept | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import segment, thesaurus, typos, wordfreq
+from .. import segment, thesaurus, wordfreq
 from ..filters import BY_KEY, FACETS, FILTERS, choices
 from ..query import FIELDS, OPTIONAL_BOOST, Concept, ParsedQuery
 from .postings import Postings
@@ -69,7 +69,6 @@ class Scorer:
         self.doc_dates = np.array([d["date"] or "" for d in self.doc_list])
         wordfreq.load()
         thesaurus.load()
-        typos.load()
 
     # ------------------------------------------------------------ words
 
