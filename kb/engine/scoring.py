@@ -128,26 +128,34 @@ class Scorer:
 
     def _all_of(self, tokens: list[str], fields) -> tuple[np.ndarray, np.ndarray]:
         """(records, scores) of the records holding every token within one of the fields, and the
-        sum of their scores there: sorted ids, as short as the rarest token makes them (no array
-        over every record is made for a word a few hundred records hold)."""
+        sum of their scores there: sorted ids, as short as the rarest token makes them."""
         found_ids, found_scores = [], []
         for field, boost in fields:
-            # the records holding every token, intersected as sorted id lists, the scores summed
-            # token by token as they go
+            # the records holding every token, kept token by token (looked up in an array over
+            # every record: a sort would cost more for common words), the scores summed as they go
             ids, total = self._term(field, tokens[0])
             for t in tokens[1:]:
                 if not len(ids):
                     break
                 other, s = self._term(field, t)
-                ids, mine, theirs = np.intersect1d(ids, other, assume_unique=True, return_indices=True)
-                total = total[mine] + s[theirs]
+                there = np.zeros(self.size, dtype=np.float32)
+                held = np.zeros(self.size, dtype=bool)
+                there[other], held[other] = s, True
+                keep = held[ids]
+                ids = ids[keep]
+                total = total[keep] + there[ids]
             if len(ids):
                 found_ids.append(ids)
                 found_scores.append(total * np.float32(boost))
         if len(found_ids) < 2:
             return (found_ids[0], found_scores[0]) if found_ids else (np.empty(0, np.int64), np.empty(0, np.float32))
-        ids, at = np.unique(np.concatenate(found_ids), return_inverse=True)
-        return ids, np.bincount(at, weights=np.concatenate(found_scores), minlength=len(ids)).astype(np.float32)
+        held = np.zeros(self.size, dtype=bool)
+        total = np.zeros(self.size, dtype=np.float32)
+        for ids, s in zip(found_ids, found_scores):
+            held[ids] = True
+            total[ids] += s
+        ids = np.flatnonzero(held)
+        return ids, total[ids]
 
     def concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray]:
         """Records holding the concept in any of its forms, and their summed score (as Whoosh's Or)."""
