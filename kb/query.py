@@ -197,7 +197,7 @@ def parse(raw: str) -> ParsedQuery:
     asks = [_ask(ASKS[w]) for w in dict.fromkeys(asked)]
     for c in concepts:
         # policies write 60日, laws 六十日: a count is searched in both
-        if not c.phrase and c.word.isdigit() and 10 <= int(c.word) < 1000:
+        if not c.phrase and c.word.isascii() and c.word.isdigit() and 10 <= int(c.word) < 1000:
             c.alternatives.append(cn2an.an2cn(c.word))
     return ParsedQuery(raw, text, concepts, dropped, truncated, asks)
 

@@ -187,3 +187,10 @@ def test_a_count_is_searched_as_digits_and_as_chinese_numerals():
     for q in ("六十日内提出行政复议申请", "60日内提出行政复议申请"):
         count = next(c for c in query.parse(q).concepts if c.word == "60")
         assert count.alternatives == ["六十"]
+
+
+def test_every_everyday_word_can_be_read():
+    """A key or filler word holding what a question asks for (几天, 多少) never reaches the tables:
+    that is read first, as a figure."""
+    synonyms, filler = query.vocabulary()
+    assert not [w for w in [*synonyms, *filler] if query.ASK_WORDS.search(w)]
