@@ -194,3 +194,10 @@ def test_every_everyday_word_can_be_read():
     that is read first, as a figure."""
     synonyms, filler = query.vocabulary()
     assert not [w for w in [*synonyms, *filler] if query.ASK_WORDS.search(w)]
+
+
+def test_digits_of_other_scripts_are_read_without_a_numeral_conversion(library):
+    # str.isdigit() holds for Ol Chiki ᱀᱁ and Devanagari ४२; cn2an knows only 0-9
+    for q in ("᱀᱁", "४२ 社保"):
+        assert all(c.alternatives == [] or c.word.isascii() for c in query.parse(q).concepts)
+        search(library, q)
