@@ -121,10 +121,8 @@ class Index:
     def together(self, words: list[str]) -> int:
         """How many live records hold every one of the words (anywhere in one field)."""
         scorer = self.scorer()
-        mask = np.zeros(scorer.size, dtype=bool)
-        for field, _ in FIELDS:
-            mask[scorer._all_of(words, [(field, 1.0)])[0]] = True
-        return int(np.count_nonzero(mask & scorer.records.live))
+        ids, _ = scorer._all_of(words, FIELDS)
+        return int(np.count_nonzero(scorer.records.live[ids]))
 
     def words_starting(self, prefix: str) -> dict[str, int]:
         """Every word of the records' text beginning with prefix, and how many records hold it."""

@@ -83,8 +83,7 @@ class Scorer:
     def rough_frequency(self, concept: Concept) -> int:
         """About how many records hold the concept, read from the term entries alone (deleted records
         counted, postings not decoded): for each form its rarest word, the commonest form."""
-        return max((min(max(self.postings.frequency(f, t) for f, _ in FIELDS) for t in tokens)
-                    for tokens, _ in concept.forms()), default=0)
+        return max((min(map(self.token_frequency, tokens)) for tokens, _ in concept.forms()), default=0)
 
     def holds(self, concept: Concept) -> bool:
         """Whether any record might hold the concept: each word of one of its forms (or of the words
@@ -94,7 +93,7 @@ class Scorer:
             return True
 
         def indexed(tokens) -> bool:
-            return all(any(self.postings.frequency(f, t) for f, _ in FIELDS) for t in tokens)
+            return all(map(self.token_frequency, tokens))
 
         return any(indexed(tokens) or len(tokens) == 1 and len(tiles := segment.pieces(tokens[0])) > 1
                    and min(map(len, tiles)) > 1 and indexed(tiles) for tokens, _ in concept.forms())
