@@ -118,3 +118,23 @@ def page(context):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def at(browser, server):
+    """A new page at a viewport; the CSP is bypassed here only, so that the test can inject axe-core."""
+    contexts = []
+
+    def open_page(viewport: dict, path: str):
+        ctx = browser.new_context(base_url=server, locale="zh-CN", viewport=viewport, bypass_csp=True)
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.goto(path)
+        pg.errors = errors
+        return pg
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()

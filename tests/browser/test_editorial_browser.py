@@ -7,30 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_ui_browser import AXE, BEHIND, DESKTOP, PHONE, _contrast
-
-WIDTHS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+from tests.browser.test_ui_browser import AXE, BEHIND, WIDTHS, _contrast
 SHOTS = Path("/tmp/h3-shots")
 CLAUSE = "/doc/rsbf-2020-11/一"          # a 编者注： paragraph after the document's words
 SPAN_CLAUSE = "/doc/fgw-dianfei-2020/要点2"   # a 【编者注：…】 inside a sentence
 STYLE = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.borderTopStyle, s.color]; }"
-
-
-@pytest.fixture
-def at(browser, server):
-    """A page at a viewport, the CSP bypassed here only so that the test can inject axe-core."""
-    contexts = []
-
-    def open_page(viewport: dict, path: str):
-        ctx = browser.new_context(base_url=server, locale="zh-CN", viewport=viewport, bypass_csp=True)
-        contexts.append(ctx)
-        pg = ctx.new_page()
-        pg.goto(path)
-        return pg
-
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
 
 
 @WIDTHS

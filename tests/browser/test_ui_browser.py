@@ -24,26 +24,6 @@ MATCH_FORM = "/match"
 MATCH_RESULTS = "/match?size=小型&region=嘉峪关&sector=餐饮&small_scale_taxpayer=yes&date=2020-03-15"
 
 
-@pytest.fixture
-def at(browser, server):
-    """A new page at a viewport; the CSP is bypassed here only, so that the test can inject axe-core."""
-    contexts = []
-
-    def open_page(viewport: dict, path: str):
-        ctx = browser.new_context(base_url=server, locale="zh-CN", viewport=viewport, bypass_csp=True)
-        contexts.append(ctx)
-        pg = ctx.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.goto(path)
-        pg.errors = errors
-        return pg
-
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
-
-
 def test_first_result_is_on_a_phones_first_screen(at):
     pg = at(PHONE, f"/search?q={QUERY}")
     first = pg.locator("ol.hits > li").first.locator("h2 a")
