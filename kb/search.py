@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from . import query as kbquery
@@ -84,7 +84,10 @@ class SearchResult:
     as_of: str = ""           # the date whose measures in force were asked for (YYYY-MM-DD)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # asdict would deep-copy every string of every hit: the values are plain already
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["hits"] = [dict(vars(hit)) for hit in self.hits]
+        return out
 
 
 def _hit(snapshot: Snapshot, doc_id: str, path: str, label: str, heading: str, text: str, areas: list[str],
