@@ -24,8 +24,13 @@ def problems(root: str | Path) -> list[str]:
 def record(root: Path, found: list[str]) -> None:
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{STATE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, root / STATE)
+    try:
+        tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, root / STATE)
+    except BaseException:
+        # a full disk, or a stop of the preview in mid-write: nothing half-written is left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def forget(root: Path) -> None:

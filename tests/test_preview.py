@@ -2,6 +2,7 @@
 every worker while the last good build keeps serving, and a preview that starts and stops cleanly."""
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -10,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -19,12 +21,13 @@ from watchdog.events import (DirCreatedEvent, DirModifiedEvent, DirMovedEvent, F
                              FileClosedNoWriteEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent,
                              FileMovedEvent, FileOpenedEvent)
 
-from kb import preview, previewstate
+from kb import faults, preview, previewstate
 from kb.check import check_paths
 from kb.index import build, build_lock
-from kb.layout import CURRENT
+from kb.layout import BUILDS, CURRENT
 from tests.conftest import ROOT
 from tests.test_web_serve import answered_by_each, children, free_port
+from web import preview as web_preview
 from web.__main__ import main
 
 DOC = "rsbf-2020-11"
@@ -228,7 +231,7 @@ def test_policies_without_watch_is_refused(capsys):
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(quote(url, safe=":/?=&"), timeout=10) as response:
+    with urllib.request.urlopen(quote(url, safe=":/?=&"), timeout=WAIT) as response:
         return response.read().decode()
 
 
@@ -240,30 +243,74 @@ def until(condition, what: str):
     return value
 
 
-def watching(policies: Path, index: Path, port: int) -> subprocess.Popen:
-    # the messages for the writer are not read here: a pipe left unread would stop the preview once full
-    proc = subprocess.Popen([sys.executable, "-m", "web", "--watch", "--policies", str(policies), "--index", str(index),
-                             "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def session(sid: int) -> set[int]:
+    """The processes of a session, but zombies (dead, only not reaped yet by whoever adopted them)."""
+    found = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            # the fields after the command name (which may hold spaces): state, ppid, pgrp, session
+            state, _, _, in_session = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:4]
+        except (OSError, ValueError):
+            continue                # it has ended meanwhile
+        if int(in_session) == sid and state != "Z":
+            found.add(int(pid))
+    return found
 
+
+_prctl = ctypes.CDLL(None).prctl
+
+
+def _dies_with_the_test():
+    # a test run killed outright (a runner's time limit) takes its preview with it, as a stop would
+    _prctl(web_preview.PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@contextmanager
+def previewing(policies: Path, tmp_path: Path, **env: str):
+    """python -m web --watch in a session of its own (as from a terminal), started with env added;
+    yields (process, port, the file its messages go to). However the test ends, every process of the
+    session is killed before the next test: a failed run leaves no server behind."""
+    port = free_port()
+    # a file, not a pipe: a pipe nobody reads would stop the preview once full of the server's warnings
+    messages = tmp_path / "messages.txt"
+    with open(messages, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "web", "--watch", "--policies", str(policies),
+                                 "--index", str(tmp_path / "index"), "--port", str(port), "--workers", "2"],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, **env),
+                                start_new_session=True, preexec_fn=_dies_with_the_test)
+    try:
+        yield proc, port, messages
+    finally:
+        for pid in session(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        proc.wait()
+        until(lambda: not session(proc.pid), "预览的进程没有全部结束")
+
+
+def serving(proc: subprocess.Popen, port: int, messages: Path) -> None:
     def up():
-        assert proc.poll() is None, proc.stderr.read()
+        assert proc.poll() is None, messages.read_text(encoding="utf-8")
         try:
             return "人社部发〔2020〕11号" in fetch(f"http://127.0.0.1:{port}{CLAUSE}")
         except OSError:
             return False
 
     until(up, "预览没有启动")
-    return proc
+
+
+def ended(proc: subprocess.Popen, messages: Path) -> str:
+    """Once a stopped preview has no process left, what it said; no traceback among it."""
+    until(lambda: not session(proc.pid), "预览的进程没有全部结束")
+    said = messages.read_text(encoding="utf-8")
+    assert "Traceback" not in said
+    return said
 
 
 def test_every_worker_shows_the_banner_and_a_stop_ends_every_process(policies_copy, tmp_path):
-    port = free_port()
-    proc = watching(policies_copy, tmp_path / "index", port)
-    try:
-        server = until(lambda: children(proc.pid), "没有网站进程")
-        (arbiter,) = server
-        workers = until(lambda: len(children(arbiter)) == 2 and children(arbiter), "网站的两个进程没有都启动")
+    with previewing(policies_copy, tmp_path) as (proc, port, messages):
+        serving(proc, port, messages)
+        (arbiter,) = until(lambda: children(proc.pid), "没有网站进程")
+        until(lambda: len(children(arbiter)) == 2, "网站的两个进程没有都启动")
         path = break_clause(policies_copy)
         until(lambda: BANNER in fetch(f"http://127.0.0.1:{port}/"), "没有出现问题提示")
         for answers in answered_by_each(SimpleNamespace(pid=arbiter), port, "/").values():
@@ -271,21 +318,54 @@ def test_every_worker_shows_the_banner_and_a_stop_ends_every_process(policies_co
                 assert status == 200 and all(p in body.decode() for p in expected_problems(path))
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(WAIT) == 0
-        for pid in {arbiter, *workers}:
-            until(lambda: not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2],
-                  f"进程 {pid} 没有结束")
+        assert "强制结束" not in ended(proc, messages)
         assert not (tmp_path / "index" / previewstate.STATE).exists()
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+
+
+def sigterm(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+
+
+def ctrl_c(proc: subprocess.Popen) -> None:
+    # as a terminal does: to every process of the foreground group, the watcher's
+    os.killpg(proc.pid, signal.SIGINT)
+
+
+@pytest.mark.parametrize("stop", [sigterm, ctrl_c])
+def test_a_stop_during_a_rebuild_ends_it_and_every_process(policies_copy, tmp_path, stop):
+    # the first build waits at a phase for as long as `hold` exists: the stop comes during it, with
+    # the server still starting or already up
+    hold = tmp_path / "hold"
+    hold.touch()
+    with previewing(policies_copy, tmp_path, KB_BUILD_HOLD_AT=f"{faults.PARTIAL_MADE}:{hold}") as (proc, _, messages):
+        assert faults.held(hold, proc, WAIT) == [proc.pid]
+        stop(proc)
+        assert proc.wait(WAIT) == 0
+        ended(proc, messages)
+        # interrupted, not finished: nothing half-built is left, nor a state file
+        index = tmp_path / "index"
+        assert hold.exists() and not (index / CURRENT).exists()
+        assert list((index / BUILDS).iterdir()) == []
+        assert not (index / previewstate.STATE).exists()
+
+
+def test_a_server_that_does_not_stop_is_killed_with_its_workers(policies_copy, tmp_path):
+    with previewing(policies_copy, tmp_path) as (proc, port, messages):
+        serving(proc, port, messages)
+        (arbiter,) = until(lambda: children(proc.pid), "没有网站进程")
+        workers = until(lambda: len(children(arbiter)) == 2 and children(arbiter), "网站的两个进程没有都启动")
+        # paused, the server cannot act on the stop, nor can its workers notice their parent gone
+        for pid in (arbiter, *workers):
+            os.kill(pid, signal.SIGSTOP)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(WAIT) == 128 + signal.SIGKILL
+        said = ended(proc, messages)
+        assert f"预览：网站进程 {web_preview.STOP_SECONDS} 秒内没有停止，已强制结束。" in said
 
 
 def test_a_killed_preview_stops_its_server(policies_copy, tmp_path):
-    port = free_port()
-    proc = watching(policies_copy, tmp_path / "index", port)
-    try:
-        (arbiter,) = until(lambda: children(proc.pid), "没有网站进程")
+    with previewing(policies_copy, tmp_path) as (proc, port, messages):
+        serving(proc, port, messages)
         proc.kill()
         proc.wait()
 
@@ -297,7 +377,4 @@ def test_a_killed_preview_stops_its_server(policies_copy, tmp_path):
             return False
 
         until(refused, "预览被杀后网站仍在运行")
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        until(lambda: not session(proc.pid), "预览被杀后网站的进程没有全部结束")
