@@ -265,26 +265,37 @@ def _dies_with_the_test():
     _prctl(web_preview.PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-@contextmanager
-def previewing(policies: Path, tmp_path: Path, **env: str):
+def start(policies: Path, index: Path, port: int, **env: str) -> tuple[subprocess.Popen, Path]:
     """python -m web --watch in a session of its own (as from a terminal), started with env added;
-    yields (process, port, the file its messages go to). However the test ends, every process of the
-    session is killed before the next test: a failed run leaves no server behind."""
-    port = free_port()
+    the process and the file its messages go to, beside the index."""
     # a file, not a pipe: a pipe nobody reads would stop the preview once full of the server's warnings
-    messages = tmp_path / "messages.txt"
+    messages = index.with_name(f"{index.name}-messages.txt")
     with open(messages, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "web", "--watch", "--policies", str(policies),
-                                 "--index", str(tmp_path / "index"), "--port", str(port), "--workers", "2"],
+        proc = subprocess.Popen([sys.executable, "-m", "web", "--watch", "--policies", str(policies), "--index", str(index),
+                                 "--port", str(port), "--workers", "2"],
                                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, **env),
                                 start_new_session=True, preexec_fn=_dies_with_the_test)
+    return proc, messages
+
+
+def end_session(proc: subprocess.Popen) -> None:
+    """Kill every process of the preview's session, whatever state it is in."""
+    for pid in session(proc.pid):
+        os.kill(pid, signal.SIGKILL)
+    proc.wait()
+    until(lambda: not session(proc.pid), "预览的进程没有全部结束")
+
+
+@contextmanager
+def previewing(policies: Path, tmp_path: Path, **env: str):
+    """The preview started; yields (process, port, the file its messages go to). However the test
+    ends, every process of the session is killed before the next test: a failed run leaves no server."""
+    port = free_port()
+    proc, messages = start(policies, tmp_path / "index", port, **env)
     try:
         yield proc, port, messages
     finally:
-        for pid in session(proc.pid):
-            os.kill(pid, signal.SIGKILL)
-        proc.wait()
-        until(lambda: not session(proc.pid), "预览的进程没有全部结束")
+        end_session(proc)
 
 
 def serving(proc: subprocess.Popen, port: int, messages: Path) -> None:
@@ -296,6 +307,18 @@ def serving(proc: subprocess.Popen, port: int, messages: Path) -> None:
             return False
 
     until(up, "预览没有启动")
+
+
+def watching(policies: Path, index: Path, port: int) -> subprocess.Popen:
+    """The preview once it serves, for a test that stops it itself (tests/browser); one that does not
+    start leaves no process behind."""
+    proc, messages = start(policies, index, port)
+    try:
+        serving(proc, port, messages)
+    except BaseException:
+        end_session(proc)
+        raise
+    return proc
 
 
 def ended(proc: subprocess.Popen, messages: Path) -> str:
