@@ -224,7 +224,7 @@ def spoken_numbers(text: str) -> str:
 def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[str], add, dropped: list[str]) -> None:
     """Concepts from the words of one stretch of typed text. Synonyms and filler are matched on word
     boundaries, so the synonym 免房租 is not read into 减免房租."""
-    words = [w for w in words if w.strip() and any(ch.isalnum() for ch in w)]
+    words = [w for w in _decimals(words) if w.strip() and any(ch.isalnum() for ch in w)]
     at = 0
     while at < len(words):
         n = max(_runs(words, at, synonyms), _runs(words, at, tags := metadata_words()))
@@ -256,6 +256,17 @@ def _read(words: list[str], synonyms: dict[str, list[str]], filler: frozenset[st
 
 
 MONTH_WORD = re.compile(r"\d{1,2}月")
+
+
+def _decimals(words: list[str]) -> list[str]:
+    """The dictionary cuts 1.5 as 1 + . + 5: one number again, or its digits would run together as 15."""
+    out: list[str] = []
+    for w in words:
+        if w.isdigit() and len(out) > 1 and out[-1] == "." and out[-2].isdigit():
+            out[-2:] = [out[-2] + "." + w]
+        else:
+            out.append(w)
+    return out
 
 
 def _piece(word: str) -> bool:

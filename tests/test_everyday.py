@@ -189,6 +189,15 @@ def test_a_count_is_searched_as_digits_and_as_chinese_numerals():
         assert count.alternatives == ["六十"]
 
 
+def test_a_decimal_stays_one_number(library):
+    # the dictionary cuts 1.5 as 1 . 5; run together, the digits would ask for 15倍
+    words = [c.word for c in query.parse("税率3.5%还是1.5倍").concepts]
+    assert "3.5" in words and "1.5" in words and not {"35", "15倍", "15"} & set(words)
+    # cj-2020-5 要点3 states the 1.6% ceiling: the number is found, not named as missing (未找到：16)
+    result = search(library, "实际利率1.6")
+    assert result.missing == [] and (result.hits[0].doc_id, result.hits[0].path) == ("cj-2020-5", "要点3")
+
+
 def test_every_everyday_word_can_be_read():
     """A key or filler word holding what a question asks for (几天, 多少) never reaches the tables:
     that is read first, as a figure."""
