@@ -238,7 +238,8 @@ def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, b
         sizes[i] += len(doc.clauses) + 1
     parts = [p for p in parts if p]
     segments = []
-    with workers_pool(workers) as pool:
+    pool = workers_pool(workers)
+    try:
         futures = {pool.submit(_write_part, folder, root, part, workers): part for part in parts}
         for future in as_completed(futures):
             segment, names = future.result()
@@ -246,6 +247,17 @@ def _write_parts(folder: Path, root: Path, docs: list[Document], workers: int, b
             for doc, name in zip(futures[future], names):
                 entries[doc.id] = catalog_entry(doc, rel_of[doc.id], name)
             bar.update(len(futures[future]))
+    except BaseException:
+        # a stop (the preview's SIGTERM reaches this process alone) or a part that failed: the other
+        # parts are not waited for. Every part is running already (one part per worker, all handed
+        # out at once), which shutdown's cancel_futures does not stop, so the workers are killed, as
+        # kill -9 of the build would kill them; the pool has no public way to. What they leave is in
+        # the new build's folder, which the caller removes once shutdown has reaped them.
+        for process in list(pool._processes.values()):
+            process.kill()
+        raise
+    finally:
+        pool.shutdown()
     return segments
 
 

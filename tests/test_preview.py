@@ -24,9 +24,10 @@ from watchdog.events import (DirCreatedEvent, DirModifiedEvent, DirMovedEvent, F
 from kb import faults, preview, previewstate
 from kb.check import check_paths
 from kb.index import build, build_lock
-from kb.layout import BUILDS, CURRENT
+from kb.layout import BUILDS, CURRENT, DOCS
 from tests.conftest import ROOT
-from tests.test_web_serve import answered_by_each, children, free_port
+from tests.test_index import PARALLEL, _many as many_documents
+from tests.test_web_serve import LISTEN, answered_by_each, children, free_port, sockets
 from web import preview as web_preview
 from web.__main__ import main
 
@@ -355,20 +356,38 @@ def ctrl_c(proc: subprocess.Popen) -> None:
 
 
 @pytest.mark.parametrize("stop", [sigterm, ctrl_c])
-def test_a_stop_during_a_rebuild_ends_it_and_every_process(policies_copy, tmp_path, stop):
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-the-watcher", "in-worker-processes"])
+def test_a_stop_during_a_rebuild_ends_it_and_every_process(policies_copy, tmp_path, stop, parallel):
     # the first build waits at a phase for as long as `hold` exists: the stop comes during it, with
-    # the server still starting or already up
+    # the server still starting or already up. With enough documents the build's worker processes
+    # are the ones waiting, in the middle of their parts; SIGTERM reaches the watcher alone.
+    if parallel:
+        if len(os.sched_getaffinity(0)) < 2:
+            pytest.skip("只有一个 CPU 核：构建不启动工作进程")
+        many_documents(policies_copy, PARALLEL)
+    phase = faults.MID_WORKER_SEGMENT if parallel else faults.PARTIAL_MADE
     hold = tmp_path / "hold"
     hold.touch()
-    with previewing(policies_copy, tmp_path, KB_BUILD_HOLD_AT=f"{faults.PARTIAL_MADE}:{hold}") as (proc, _, messages):
-        assert faults.held(hold, proc, WAIT) == [proc.pid]
+    with previewing(policies_copy, tmp_path, KB_BUILD_HOLD_AT=f"{phase}:{hold}") as (proc, port, messages):
+        waiting = faults.held(hold, proc, WAIT)
+        # the server, in a process group of its own, is the one process that holds the port: not the
+        # watcher (a connection made after the server stops is refused), nor the build's workers
+        (server,) = {pid for pid in children(proc.pid) if os.getpgid(pid) == pid}
+        workers = children(proc.pid) - {server}
+        if parallel:
+            assert workers and set(waiting) <= workers
+        else:
+            assert waiting == [proc.pid] and not workers
+        assert sockets(server, port, LISTEN) == 1
+        assert [pid for pid in {proc.pid, *workers} if sockets(pid, port, LISTEN)] == []
         stop(proc)
         assert proc.wait(WAIT) == 0
         ended(proc, messages)
-        # interrupted, not finished: nothing half-built is left, nor a state file
+        # interrupted, not finished (the workers are still held: they were stopped, not waited for):
+        # nothing half-built is left, nor a document file, nor a state file
         index = tmp_path / "index"
         assert hold.exists() and not (index / CURRENT).exists()
-        assert list((index / BUILDS).iterdir()) == []
+        assert list((index / BUILDS).iterdir()) == [] and list((index / DOCS).iterdir()) == []
         assert not (index / previewstate.STATE).exists()
 
 

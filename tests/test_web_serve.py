@@ -41,8 +41,12 @@ def children(pid: int) -> set[int]:
     return found
 
 
-def established(pid: int, port: int) -> int:
-    """How many connections to `port` the process holds open (accepted by it)."""
+ESTABLISHED, LISTEN = "01", "0A"        # socket states as /proc/net/tcp writes them
+
+
+def sockets(pid: int, port: int, state: str) -> int:
+    """How many sockets of `port` in `state` the process holds open: connections it accepted
+    (ESTABLISHED), the listening socket (LISTEN)."""
     inodes = set()
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
@@ -56,7 +60,7 @@ def established(pid: int, port: int) -> int:
         with open(table) as f:
             for line in list(f)[1:]:
                 cols = line.split()
-                if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "01" and cols[9] in inodes:
+                if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == state and cols[9] in inodes:
                     count += 1
     return count
 
@@ -104,7 +108,7 @@ def answered_by(proc: subprocess.Popen, port: int, path: str) -> tuple[list[tupl
         with ThreadPoolExecutor(len(conns)) as pool:
             answers = list(pool.map(fetch, conns))
         # the connections stay open (keep-alive), so each is still held by the worker that accepted it
-        return answers, {pid for pid in children(proc.pid) if established(pid, port)}
+        return answers, {pid for pid in children(proc.pid) if sockets(pid, port, ESTABLISHED)}
     finally:
         for conn in conns:
             conn.close()
