@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import cn2an
+import opencc
 import yaml
 from . import segment, wordfreq
 from .taxonomy import SAFE_LOADER, taxonomy
@@ -171,7 +172,7 @@ def parse(raw: str) -> ParsedQuery:
     raw = raw or ""
     text = " ".join(raw.split())
     truncated = len(text) > MAX_QUERY
-    text = MONTH.sub(r"\1月", spoken_numbers(segment.normalise(text[:MAX_QUERY])))
+    text = MONTH.sub(r"\1月", spoken_numbers(_simplified().convert(segment.normalise(text[:MAX_QUERY]))))
     synonyms, filler = vocabulary()
     concepts: list[Concept] = []
     dropped: list[str] = []
@@ -200,6 +201,13 @@ def parse(raw: str) -> ParsedQuery:
         if not c.phrase and c.word.isascii() and c.word.isdigit() and 10 <= int(c.word) < 1000:
             c.alternatives.append(cn2an.an2cn(c.word))
     return ParsedQuery(raw, text, concepts, dropped, truncated, asks)
+
+
+@cache
+def _simplified() -> opencc.OpenCC:
+    """Traditional characters as the documents write them (社會保險 → 社会保险): people in Hong Kong,
+    Taiwan or with a traditional input method ask too. Simplified text passes unchanged."""
+    return opencc.OpenCC("t2s")
 
 
 @cache

@@ -189,6 +189,14 @@ def test_a_count_is_searched_as_digits_and_as_chinese_numerals():
         assert count.alternatives == ["六十"]
 
 
+def test_a_question_in_traditional_characters_reads_as_the_documents_write(library):
+    # 社會保險費 緩繳 used to be two words no record holds: an empty page
+    result = search(library, "社會保險費 緩繳")
+    assert result.missing == [] and ("rsbf-2020-11", "三") in uids(result, 1)
+    assert [c.word for c in query.parse("公積金能不能晚點交").concepts] == \
+           [c.word for c in query.parse("公积金能不能晚点交").concepts]
+
+
 def test_a_decimal_stays_one_number(library):
     # the dictionary cuts 1.5 as 1 . 5; run together, the digits would ask for 15倍
     words = [c.word for c in query.parse("税率3.5%还是1.5倍").concepts]
