@@ -27,7 +27,7 @@ from kb.index import build, build_lock
 from kb.layout import BUILDS, CURRENT, DOCS
 from tests.conftest import ROOT
 from tests.test_index import PARALLEL, _many as many_documents
-from tests.test_web_serve import LISTEN, answered_by_each, children, free_port, sockets
+from tests.test_web_serve import LISTEN, answered_by_each, children, free_port, session, sockets
 from web import preview as web_preview
 from web.__main__ import main
 
@@ -242,20 +242,6 @@ def until(condition, what: str):
         assert time.monotonic() < deadline, what
         time.sleep(0.05)
     return value
-
-
-def session(sid: int) -> set[int]:
-    """The processes of a session, but zombies (dead, only not reaped yet by whoever adopted them)."""
-    found = set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            # the fields after the command name (which may hold spaces): state, ppid, pgrp, session
-            state, _, _, in_session = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:4]
-        except (OSError, ValueError):
-            continue                # it has ended meanwhile
-        if int(in_session) == sid and state != "Z":
-            found.add(int(pid))
-    return found
 
 
 _prctl = ctypes.CDLL(None).prctl

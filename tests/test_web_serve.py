@@ -41,6 +41,20 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def session(sid: int) -> set[int]:
+    """The processes of a session, but zombies (dead, only not reaped yet by whoever adopted them)."""
+    found = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            # the fields after the command name (which may hold spaces): state, ppid, pgrp, session
+            state, _, _, in_session = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:4]
+        except (OSError, ValueError):
+            continue                # it has ended meanwhile
+        if int(in_session) == sid and state != "Z":
+            found.add(int(pid))
+    return found
+
+
 ESTABLISHED, LISTEN = "01", "0A"        # socket states as /proc/net/tcp writes them
 
 
@@ -215,3 +229,42 @@ def test_a_bad_option_is_refused_before_anything_starts(option, value, message):
     assert run.returncode == 2
     assert f"{message}：{value}" in run.stderr and "Traceback" not in run.stderr
     assert run.stdout == ""
+
+
+# Ctrl+C pressed just as `python -m web` looks for a module to load: a finder installed before anything
+# else is loaded (a sitecustomize) sends the process SIGINT then, once
+INTERRUPT_AT = """
+import os, signal, sys
+
+
+class InterruptAt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+sys.meta_path.insert(0, InterruptAt())
+"""
+
+
+@pytest.mark.parametrize("module, args", [("gunicorn.app.base", ()),      # the server, loaded by web/__main__.py
+                                          # the preview's builder: the port bound, nothing forked yet
+                                          ("kb.preview", ("--watch",))])
+def test_ctrl_c_while_starting_is_one_chinese_line_and_leaves_nothing(tmp_path, module, args):
+    (tmp_path / "sitecustomize.py").write_text(INTERRUPT_AT.format(module=module), encoding="utf-8")
+    port, index = free_port(), tmp_path / "index"
+    proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(index), *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(tmp_path),
+                                                                                          os.environ.get("PYTHONPATH"))))))
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:         # not interrupted: serving
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, err) == (130, "已中断，网站没有启动。\n")
+    assert out == ("" if not args else f"惠企政策知识库：http://127.0.0.1:{port}/ （索引 {index}，按 Ctrl+C 停止）\n")
+    assert not session(proc.pid) and not index.exists()
+    socket.create_server(("127.0.0.1", port)).close()       # the port is free again

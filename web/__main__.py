@@ -7,23 +7,35 @@ instead of queuing behind one interpreter's GIL.
 """
 from __future__ import annotations
 
-import argparse
-import errno
-import os
-import socket
 import sys
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from gunicorn.app.base import BaseApplication
 
-from kb.cli import positive
-from kb.limits import DEFAULT as LIMITS
-from kb.search import MAX_LIMIT, MAX_PAGE
+def interrupted() -> int:
+    """Ctrl+C before the server, or the preview, has set its own handler for it (while the code loads,
+    before it serves; nothing is running yet): one line instead of Python's traceback."""
+    print("已中断，网站没有启动。", file=sys.stderr)
+    return 130
 
-from . import create_app, preview
-from .params import MAX_Q
-from .worker import Worker
+
+try:
+    import argparse
+    import errno
+    import os
+    import socket
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from gunicorn.app.base import BaseApplication
+
+    from kb.cli import positive
+    from kb.limits import DEFAULT as LIMITS
+    from kb.search import MAX_LIMIT, MAX_PAGE
+
+    from . import create_app, preview
+    from .params import MAX_Q
+    from .worker import Worker
+except KeyboardInterrupt:
+    sys.exit(interrupted())
 
 # The request line holds q at its longest percent-encoded (a Chinese character is 9 bytes: %E4%BC%81),
 # plus the path, the other parameters (filter values are Chinese too: every area, level, status and
@@ -157,4 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(interrupted())
