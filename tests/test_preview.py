@@ -296,18 +296,6 @@ def serving(proc: subprocess.Popen, port: int, messages: Path) -> None:
     until(up, "预览没有启动")
 
 
-def watching(policies: Path, index: Path, port: int) -> subprocess.Popen:
-    """The preview once it serves, for a test that stops it itself (tests/browser); one that does not
-    start leaves no process behind."""
-    proc, messages = start(policies, index, port)
-    try:
-        serving(proc, port, messages)
-    except BaseException:
-        end_session(proc)
-        raise
-    return proc
-
-
 def ended(proc: subprocess.Popen, messages: Path) -> str:
     """Once a stopped preview has no process left, what it said; no traceback among it."""
     until(lambda: not session(proc.pid), "预览的进程没有全部结束")

@@ -4,15 +4,12 @@ words it (path:line: message) while the last good text stays, the file fixed and
 A screenshot of the banner goes to /tmp/preview-shots/."""
 from __future__ import annotations
 
-import os
-import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _free_port
-from tests.test_preview import CLAUSE, DOC, WAIT, break_clause, expected_problems, watching
+from tests.test_preview import CLAUSE, DOC, WAIT, break_clause, expected_problems, previewing, serving
 
 SHOTS = Path("/tmp/preview-shots")
 OLD = "机关事业单位不在减免之列"
@@ -21,18 +18,11 @@ NEW = "机关事业单位不在减免之列（预览中改写的一句）"
 
 @pytest.fixture
 def preview(tmp_path, policies_copy):
-    port = _free_port()
-    proc = watching(policies_copy, tmp_path / "index", port)
-    try:
+    """The preview's address once it serves; whatever the test does, every process of the preview's
+    session (the watcher, the server in its own group, their workers) is killed afterwards."""
+    with previewing(policies_copy, tmp_path) as (proc, port, messages):
+        serving(proc, port, messages)
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(WAIT)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
 
 
 def reload_until(page, check, what: str) -> None:
