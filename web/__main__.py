@@ -159,11 +159,7 @@ def main(argv: list[str] | None = None) -> int:
              limits, args.watch).run()
 
     if args.watch:
-        # the server, the first process preview.run forks, takes the socket over; the watcher lets go
-        # of it at once, so that once the server stops a connection is refused, not left waiting,
-        # and so that the build's worker processes, forked from the watcher, do not hold it
-        os.register_at_fork(after_in_parent=sock.close)
-        return preview.run(Path(policies), Path(args.index), serve)
+        return preview.run(Path(policies), Path(args.index), serve, handed_over=sock.close)
     serve()
     return 0
 

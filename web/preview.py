@@ -124,9 +124,12 @@ class _Stop:
         return 128 - code if code < 0 else code
 
 
-def run(policies: Path, root: Path, serve: Callable[[], None]) -> int:
+def run(policies: Path, root: Path, serve: Callable[[], None], handed_over: Callable[[], None]) -> int:
     """Serve (serve() runs the server) while rebuilding the index in root on every save under
-    policies; returns the server's exit status. Ctrl+C or SIGTERM stops both."""
+    policies; returns the server's exit status. Ctrl+C or SIGTERM stops both. handed_over() is called
+    in the watcher once the server is forked: what only the server needs (its listening socket) is
+    let go of there, so that a connection is refused once the server stops, and the build's worker
+    processes, forked from the watcher, never hold it."""
     from kb import preview      # the builder and the file watcher: not loaded by a site that only serves
     # the problems of an earlier preview are not this one's: none are shown until the first build says
     previewstate.forget(root)
@@ -136,6 +139,7 @@ def run(policies: Path, root: Path, serve: Callable[[], None]) -> int:
     # watcher and leave the server running, or come before the server has a group to kill
     signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     pid = _serve_in_child(serve)
+    handed_over()
     stop = _Stop(pid)
     previous = {sig: signal.signal(sig, stop) for sig in STOPS}
 
