@@ -1,6 +1,6 @@
 """Query understanding: from what a person types to the concepts searched for.
 
-Quoted text is a phrase; everyday words expand to the documents' terms (synonyms.yaml); words that
+Traditional characters are read as the simplified ones the documents use. Quoted text is a phrase; everyday words expand to the documents' terms (synonyms.yaml); words that
 name a support area or a kind of enterprise (援企稳岗, 小微企业) also match the clauses tagged with it
 (taxonomy.yaml); question words and filler are dropped; each remaining word is one concept that a
 result should contain (in its title, heading or text), matched as the word itself or as the
