@@ -23,6 +23,7 @@ B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
 TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
 SUBWORD_BOOST = 0.3          # a record holding only the longest word inside a typed word (加班 of 加班费)
 SUBWORD_COVER = 0.5          # and the share of the concept it covers
+SPARSE_UNION = 16            # a union of fewer records than 1/16 of the index is sorted, not spread over all
 TAG_BOOST = 1.0              # a record tagged with what a word names scores as the word once in its text
 
 
@@ -148,6 +149,13 @@ class Scorer:
                 found_scores.append(total * np.float32(boost))
         if len(found_ids) < 2:
             return (found_ids[0], found_scores[0]) if found_ids else (np.empty(0, np.int64), np.empty(0, np.float32))
+        if sum(map(len, found_ids)) * SPARSE_UNION < self.size:
+            # few records: sorting them costs less than passes over every record; np.add.at sums each
+            # record's fields in the same order, so the scores are the same to the last bit
+            ids, at = np.unique(np.concatenate(found_ids), return_inverse=True)
+            total = np.zeros(len(ids), dtype=np.float32)
+            np.add.at(total, at, np.concatenate(found_scores))
+            return ids, total
         held = np.zeros(self.size, dtype=bool)
         total = np.zeros(self.size, dtype=np.float32)
         for ids, s in zip(found_ids, found_scores):
