@@ -118,6 +118,9 @@ class _Stop:
             os.killpg(self.server, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        # reaped only once the waiting thread has seen it end: reaped before, the thread's own wait
+        # would find no such child and fail
+        ended.wait()
         code = os.waitstatus_to_exitcode(os.waitpid(self.server, 0)[1])
         if code == -self.sent:
             return 0
