@@ -1,11 +1,12 @@
 """Query understanding: from what a person types to the concepts searched for.
 
-Traditional characters are read as the simplified ones the documents use. Quoted text is a phrase; everyday words expand to the documents' terms (synonyms.yaml); words that
-name a support area or a kind of enterprise (援企稳岗, 小微企业) also match the clauses tagged with it
-(taxonomy.yaml); question words and filler are dropped; each remaining word is one concept that a
-result should contain (in its title, heading or text), matched as the word itself or as the
-dictionary words that tile it (银行贷款 → 银行 + 贷款). Which concepts the index lacks is for the
-search to find out (kb/search.py): this module knows only the text.
+Traditional characters are read as the simplified ones the documents use. Quoted text is a phrase;
+everyday words expand to the documents' terms (synonyms.yaml); words that name a support area or a
+kind of enterprise (援企稳岗, 小微企业) also match the clauses tagged with it (taxonomy.yaml); question
+words and filler are dropped; each remaining word is one concept that a result should contain (in
+its title, heading or text), matched as the word itself or as the dictionary words that tile it
+(银行贷款 → 银行 + 贷款). Which concepts the index lacks is for the search to find out (kb/search.py): this
+module knows only the text.
 """
 from __future__ import annotations
 
