@@ -97,7 +97,7 @@ def cite(title: str, doc_no: str = "", status: str = "", path: str = "", heading
     point = path.startswith(POINT_PREFIX)
     number = f"（{doc_no}）" if doc_no else ""
     reported = _reported_document(heading, doc_no) if point else ""
-    source = retold(title, doc_no, path, heading)
+    source = None if reported else retold(title, doc_no, path, heading)     # a reported measure retells nothing
     if reported:
         text = reported
     elif source and source.said:
