@@ -4,8 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kb.index import BuildError, build
-from kb.oserrors import reason
+INTERRUPTED = "构建已中断，原有索引保持不变。"
+
+try:
+    from kb.index import BuildError, build
+    from kb.oserrors import reason
+except KeyboardInterrupt:       # Ctrl+C while the code loads: one line, not Python's traceback
+    print(INTERRUPTED, file=sys.stderr)
+    sys.exit(130)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建失败：{reason(exc)}（{exc.filename or args.index}），原有索引保持不变。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("构建已中断，原有索引保持不变。", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     print(summary.text())
     return 0

@@ -2,6 +2,7 @@
 corpus."""
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -62,3 +63,29 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("LawRefBook 语料不在 ../shared/corpus/lawrefbook（只在开发机和 CI 上提供），跳过")
     return CORPUS
+
+
+# Ctrl+C pressed just as a program looks for a module to load: a finder installed before anything else
+# is loaded (a sitecustomize) sends the process SIGINT then, once
+INTERRUPT_AT = """
+import os, signal, sys
+
+
+class InterruptAt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+sys.meta_path.insert(0, InterruptAt())
+"""
+
+
+@pytest.fixture
+def interrupt_at(tmp_path) -> Callable[[str], dict[str, str]]:
+    """The environment of a child process that is interrupted (SIGINT) as it first loads the module."""
+    def env(module: str) -> dict[str, str]:
+        (tmp_path / "sitecustomize.py").write_text(INTERRUPT_AT.format(module=module), encoding="utf-8")
+        return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(tmp_path), os.environ.get("PYTHONPATH")))))
+    return env

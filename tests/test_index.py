@@ -307,3 +307,11 @@ def test_an_index_of_an_older_version_is_named_and_rebuilt_not_misread(policies_
     summary = build(policies_copy, root, progress=False)
     assert summary.full
     assert search(Library(root), "社保 减免").hits[0].doc_id == "rsbf-2020-11"
+
+
+def test_ctrl_c_while_the_builder_loads_is_one_chinese_line_and_builds_nothing(source, tmp_path, interrupt_at):
+    root = tmp_path / "index"
+    run = subprocess.run([sys.executable, "build_index.py", "--policies", str(source), "--index", str(root)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, env=interrupt_at("kb.index"))
+    assert (run.returncode, run.stderr, run.stdout) == (130, "构建已中断，原有索引保持不变。\n", "")
+    assert not root.exists()

@@ -231,33 +231,14 @@ def test_a_bad_option_is_refused_before_anything_starts(option, value, message):
     assert run.stdout == ""
 
 
-# Ctrl+C pressed just as `python -m web` looks for a module to load: a finder installed before anything
-# else is loaded (a sitecustomize) sends the process SIGINT then, once
-INTERRUPT_AT = """
-import os, signal, sys
-
-
-class InterruptAt:
-    def find_spec(self, name, path=None, target=None):
-        if name == {module!r}:
-            sys.meta_path.remove(self)
-            os.kill(os.getpid(), signal.SIGINT)
-
-
-sys.meta_path.insert(0, InterruptAt())
-"""
-
-
 @pytest.mark.parametrize("module, args", [("gunicorn.app.base", ()),      # the server, loaded by web/__main__.py
                                           # the preview's builder: the port bound, nothing forked yet
                                           ("kb.preview", ("--watch",))])
-def test_ctrl_c_while_starting_is_one_chinese_line_and_leaves_nothing(tmp_path, module, args):
-    (tmp_path / "sitecustomize.py").write_text(INTERRUPT_AT.format(module=module), encoding="utf-8")
+def test_ctrl_c_while_starting_is_one_chinese_line_and_leaves_nothing(tmp_path, interrupt_at, module, args):
     port, index = free_port(), tmp_path / "index"
     proc = subprocess.Popen([sys.executable, "-m", "web", "--port", str(port), "--index", str(index), *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(tmp_path),
-                                                                                          os.environ.get("PYTHONPATH"))))))
+                            env=interrupt_at(module))
     try:
         out, err = proc.communicate(timeout=60)
     finally:
