@@ -4,9 +4,10 @@ People type Chinese by pinyin, so a slip is most often a character that sounds l
 A typed word that is neither a dictionary word nor a word of the index is tried with each of its
 characters replaced by a homophone (tones aside: an input method does not ask for them); a
 replacement that is a dictionary word the index holds stands in for it, the one most records hold
-first. A dictionary word is never corrected (鱿鱼 is a word, not a slip for 由于), nor a run holding a
-character that is a word by itself (不给 of 不给上社保 is how people talk), nor one whose characters the
-documents write together (竞业 of 竞业限制, which the dictionary lacks: not a slip for 敬业).
+first. A dictionary word is never corrected (鱿鱼 is a word, not a slip for 由于), nor a word of the
+synonym map (账期 is 付款期限, not a slip for 长期), nor a run holding a character that is a word by itself
+(不给 of 不给上社保 is how people talk), nor one whose characters the documents write together (竞业 of
+竞业限制, which the dictionary lacks: not a slip for 敬业).
 """
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def corrected(concept: query.Concept, engine) -> query.Concept | None:
     hold a word as one word (token_frequency: a run such as 注侧 is held only as its characters) and
     how many hold some words all together (together)."""
     word = concept.word
-    if concept.phrase or concept.tags or not MIN_CHARS <= len(word) <= MAX_CHARS \
+    if concept.alternatives or concept.phrase or concept.tags or not MIN_CHARS <= len(word) <= MAX_CHARS \
             or not all("\u4e00" <= ch <= "\u9fff" for ch in word) or rjieba.has_word(word) \
             or engine.token_frequency(word) or any(map(wordfreq.word_alone, word)) \
             or engine.together(list(word)) >= WRITTEN:
