@@ -150,8 +150,8 @@ def test_multi_word_scores_and_ranking_are_whoosh_bm25f(request, index_name, q):
     assert len(parsed.concepts) > 1 and all(c.required and not c.tags for c in parsed.concepts)
     want = {h.docnum: h.score for h in index.ix.searcher(weighting=BM25F()).search(whoosh_query(parsed, scorer), limit=None)}
     matched = scorer.match(parsed, scorer.allowed({}))
-    full = matched.mask & (matched.cover >= 1.0)
-    got = {int(n): float(matched.score[n]) for n in full.nonzero()[0]}
+    full = matched.cover >= 1.0
+    got = dict(zip(matched.ids[full].tolist(), matched.score[full].tolist()))
     assert want and got.keys() == want.keys(), q
     for n, score in want.items():
         assert got[n] == pytest.approx(score, rel=1e-5), (q, n)
@@ -188,7 +188,7 @@ def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
     scorer = snapshot.engine().scorer()
     matched = scorer.match(parse("企业"), scorer.allowed({}))
     reader = snapshot.engine().reader()
-    rows = [reader.stored_fields(int(n)) for n in matched.mask.nonzero()[0]]
+    rows = [reader.stored_fields(n) for n in matched.ids.tolist()]
     assert result.total == len(rows) > 20
     by_area: dict[str, int] = {}
     for f in rows:
