@@ -167,13 +167,20 @@ class Scorer:
         """Where the records of sorted lists are summed: (the sorted ids of all of them, where each list's
         records stand in those) when they are few; when many, (None, the lists themselves), summed in
         arrays over every record, as sorting them would cost more than passes over all."""
-        if len(lists) == 1:
-            return lists[0], [slice(None)]
+        if len(lists) < 2:
+            return (lists[0] if lists else np.empty(0, np.int32)), [slice(None)] * len(lists)
         if sum(map(len, lists)) * SPARSE_UNION < self.size:
-            ids = np.sort(np.concatenate(lists)) if lists else np.empty(0, np.int32)
-            # not np.unique, which costs several times the sort
-            ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids
-            return ids, [np.searchsorted(ids, some) for some in lists]
+            # a stable sort merges the sorted lists in about one pass (np.unique, and a bisection for
+            # each record, cost several times as much)
+            every = np.concatenate(lists)
+            order = np.argsort(every, kind="stable")
+            ranked = every[order]
+            first = np.ones(len(ranked), dtype=bool)
+            np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+            at = np.empty(len(every), dtype=np.intp)
+            at[order] = np.cumsum(first) - 1
+            ends = np.cumsum([0, *map(len, lists)])
+            return ranked[first], [at[a:b] for a, b in zip(ends, ends[1:])]
         return None, lists
 
     def _sum(self, lists: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
