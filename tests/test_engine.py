@@ -10,7 +10,7 @@ from whoosh.scoring import BM25F
 
 import kb.workers
 from kb import segment
-from kb.engine import writing
+from kb.engine import scoring, writing
 from kb.engine.codec import Codec
 from kb.engine.postings import Postings
 from kb.engine.scoring import TILED_BOOST
@@ -258,3 +258,28 @@ def test_sorted_by_date_newest_first_and_by_score_within_a_date(library):
     assert len(hits) > 20 and len({h.date for h in hits}) > 3
     keys = [(h.date, h.score) for h in hits]
     assert keys == sorted(keys, reverse=True)
+
+
+# every path of the arithmetic: forms and tiles, subwords (保险费 of 社会保险费), area tags, an optional
+# lone character, quoted phrases narrowed by refine
+EVERY_PATH = [*MULTI_WORD, "社会保险费 减免", "小微企业 贷款", "稳岗 返还", "失业保险 稳岗返还", "法 企业 贷款",
+              '企业 "贷款 利息"', '"社保 减免"']
+
+
+@pytest.mark.parametrize("q", EVERY_PATH)
+def test_few_records_sorted_and_many_spread_over_every_record_give_the_same_bits(churned, monkeypatch, q):
+    """Records are summed over their sorted union when few and in arrays over every record when many
+    (SPARSE_UNION): the same matches either way, scores and cover to the last bit, rankings, facets."""
+    index = churned.current().engine()
+    scorer = index.scorer()
+    parsed = parse(q)
+
+    def run(sparse_union):
+        monkeypatch.setattr(scoring, "SPARSE_UNION", sparse_union)
+        m = scorer.match(parsed, scorer.allowed({}))
+        return ([m.ids.tolist(), m.score.tobytes(), m.cover.tobytes(), m.weights],
+                [index.match(parsed, {}, 20, sort, facets=True, refine=lambda c, best: best(3))
+                 for sort in ("relevance", "date")])
+
+    few, many = run(0), run(10**9)
+    assert few == many and few[0][0]
