@@ -24,7 +24,7 @@ B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
 TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
 SUBWORD_BOOST = 0.3          # a record holding only the longest word inside a typed word (加班 of 加班费)
 SUBWORD_COVER = 0.5          # and the share of the concept it covers
-SPARSE_UNION = 16            # a union of fewer records than 1/16 of the index is sorted, not marked over all
+SPARSE_UNION = 16            # fewer records than 1/16 of the index are sorted or bisected, not spread over all
 TAG_BOOST = 1.0              # a record tagged with what a word names scores as the word once in its text
 
 
