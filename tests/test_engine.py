@@ -10,7 +10,7 @@ from whoosh.scoring import BM25F
 
 import kb.workers
 from kb import segment
-from kb.engine import writing
+from kb.engine import scoring, writing
 from kb.engine.codec import Codec
 from kb.engine.postings import Postings
 from kb.engine.scoring import TILED_BOOST
@@ -150,8 +150,8 @@ def test_multi_word_scores_and_ranking_are_whoosh_bm25f(request, index_name, q):
     assert len(parsed.concepts) > 1 and all(c.required and not c.tags for c in parsed.concepts)
     want = {h.docnum: h.score for h in index.ix.searcher(weighting=BM25F()).search(whoosh_query(parsed, scorer), limit=None)}
     matched = scorer.match(parsed, scorer.allowed({}))
-    full = matched.mask & (matched.cover >= 1.0)
-    got = {int(n): float(matched.score[n]) for n in full.nonzero()[0]}
+    full = matched.cover >= 1.0
+    got = dict(zip(matched.ids[full].tolist(), matched.score[full].tolist()))
     assert want and got.keys() == want.keys(), q
     for n, score in want.items():
         assert got[n] == pytest.approx(score, rel=1e-5), (q, n)
@@ -188,7 +188,7 @@ def test_counts_and_facets_equal_a_count_over_the_matching_records(library):
     scorer = snapshot.engine().scorer()
     matched = scorer.match(parse("企业"), scorer.allowed({}))
     reader = snapshot.engine().reader()
-    rows = [reader.stored_fields(int(n)) for n in matched.mask.nonzero()[0]]
+    rows = [reader.stored_fields(n) for n in matched.ids.tolist()]
     assert result.total == len(rows) > 20
     by_area: dict[str, int] = {}
     for f in rows:
@@ -258,3 +258,28 @@ def test_sorted_by_date_newest_first_and_by_score_within_a_date(library):
     assert len(hits) > 20 and len({h.date for h in hits}) > 3
     keys = [(h.date, h.score) for h in hits]
     assert keys == sorted(keys, reverse=True)
+
+
+# every path of the arithmetic: forms and tiles, subwords (保险费 of 社会保险费), area tags, an optional
+# lone character, quoted phrases narrowed by refine
+EVERY_PATH = [*MULTI_WORD, "社会保险费 减免", "小微企业 贷款", "稳岗 返还", "失业保险 稳岗返还", "法 企业 贷款",
+              '企业 "贷款 利息"', '"社保 减免"']
+
+
+@pytest.mark.parametrize("q", EVERY_PATH)
+def test_few_records_sorted_and_many_spread_over_every_record_give_the_same_bits(churned, monkeypatch, q):
+    """Records are summed over their sorted union when few and in arrays over every record when many
+    (SPARSE_UNION): the same matches either way, scores and cover to the last bit, rankings, facets."""
+    index = churned.current().engine()
+    scorer = index.scorer()
+    parsed = parse(q)
+
+    def run(sparse_union):
+        monkeypatch.setattr(scoring, "SPARSE_UNION", sparse_union)
+        m = scorer.match(parsed, scorer.allowed({}))
+        return ([m.ids.tolist(), m.score.tobytes(), m.cover.tobytes(), m.weights],
+                [index.match(parsed, {}, 20, sort, facets=True, refine=lambda c, best: best(3))
+                 for sort in ("relevance", "date")])
+
+    few, many = run(0), run(10**9)
+    assert few == many and few[0][0]

@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from ..filters import BY_KEY
 from ..query import FIELDS, Concept, ParsedQuery
 from . import records as record_arrays
-from .scoring import Scored, Scorer
+from .scoring import Scorer, top
 
 MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
 NO_DAY = -1              # a span's end not recorded
@@ -148,33 +148,31 @@ class Index:
         if within is not None:
             allowed &= within.mask
 
-        def narrowed(concept: Concept, mask: np.ndarray, score: np.ndarray) -> np.ndarray:
-            ids = refine(concept, lambda n: Scored(mask, score, score, {}).top(n).tolist())
-            if ids is None:
-                return mask
-            kept = np.zeros_like(mask)
-            kept[ids] = True
-            return kept
+        def narrowed(concept: Concept, ids: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            kept = refine(concept, lambda n: ids[top(score, n)].tolist())
+            if kept is None:
+                return ids, score
+            keep = np.isin(ids, kept)
+            return ids[keep], score[keep]
 
+        # the arrays of matched are over the matching records alone (their ids)
         matched = scorer.match(parsed, allowed, narrowed if refine else None)
-        full = matched.mask & (matched.cover >= 1.0)
+        full = matched.cover >= 1.0
         shown, relaxed = full, False
         if np.count_nonzero(full) < k:
             # too few records have every concept: those holding enough of the question follow
-            partial = matched.mask & ~full
+            partial = ~full
             best_cover = float(matched.cover[partial].max()) if partial.any() else 0.0
             shown = full | (partial & (matched.cover >= MIN_COVER * best_cover))
             relaxed = bool(not full.any() and shown.any())
         if sort == "date":
             # by date, the records holding everything first; the partial ones only after them
-            dates = scorer.dates()
-            best = np.concatenate([Scored(full, matched.score, matched.cover, {}).top(k, dates),
-                                   Scored(shown & ~full, matched.score, matched.cover, {}).top(k, dates)])[:k]
+            dates = scorer.dates(matched.ids)
+            best = np.concatenate([top(matched.score, k, full, dates), top(matched.score, k, shown & ~full, dates)])[:k]
         else:
-            best = Scored(shown, matched.score * matched.cover ** 2 * self._record_weights, matched.cover, {}).top(k)
-        ids = best.tolist()
-        return Matches(ids, [float(matched.score[n]) for n in ids], int(np.count_nonzero(shown)), relaxed,
-                       matched.weights, scorer.facets(shown) if facets else {})
+            best = top(matched.score * matched.cover ** 2 * self._record_weights[matched.ids], k, shown)
+        return Matches(matched.ids[best].tolist(), matched.score[best].tolist(), int(np.count_nonzero(shown)),
+                       relaxed, matched.weights, scorer.facets(matched.ids[shown]) if facets else {})
 
     # ------------------------------------------------------------ listing
 

@@ -1,10 +1,11 @@
 """Scoring: a parsed query scored over whole posting lists at once.
 
 Whoosh holds the index (terms, postings, field lengths, stored fields); this module reads a term's
-postings as arrays (kb/engine/postings.py) and does the arithmetic with numpy over every record of the
-build: BM25F as Whoosh defines it, each concept a sum over its forms and fields, required concepts
-intersected, filters and facets as masks and counts. A query costs a few array operations per word,
-where Whoosh's matchers step through every matching record in Python.
+postings as arrays (kb/engine/postings.py) and does the arithmetic with numpy: BM25F as Whoosh defines
+it, each concept a sum over its forms and fields, required concepts intersected, filters and facets as
+masks and counts. A concept is its records' sorted ids and their scores, and a query is worked out over
+the records its concepts hold, not over every record of the build. A query costs a few array
+operations per word, where Whoosh's matchers step through every matching record in Python.
 """
 from __future__ import annotations
 
@@ -23,33 +24,40 @@ B, K1 = 0.75, 1.2            # Whoosh's BM25F defaults
 TILED_BOOST = 0.3            # a word found as the dictionary words that tile it (银行的贷款 for 银行贷款)
 SUBWORD_BOOST = 0.3          # a record holding only the longest word inside a typed word (加班 of 加班费)
 SUBWORD_COVER = 0.5          # and the share of the concept it covers
-SPARSE_UNION = 16            # a union of fewer records than 1/16 of the index is sorted, not spread over all
+SPARSE_UNION = 16            # fewer records than 1/16 of the index are sorted or bisected, not spread over all
 TAG_BOOST = 1.0              # a record tagged with what a word names scores as the word once in its text
 
 
 @dataclass
 class Scored:
-    """What a query matched: a mask over all records, the text score of each, and the share of the
-    query it covers (each required concept weighted by how distinctive it is; 1 when it holds all)."""
-    mask: np.ndarray
+    """What a query matched: the matching records (sorted ids), the text score of each, and the share
+    of the query it covers (each required concept weighted by how distinctive it is; 1 when it holds
+    all), each array in the order of ids."""
+    ids: np.ndarray
     score: np.ndarray
     cover: np.ndarray
     weights: dict[str, float]      # each required concept's weight in the cover
 
-    @property
-    def count(self) -> int:
-        return int(np.count_nonzero(self.mask))
 
-    def top(self, n: int, first: np.ndarray | None = None) -> np.ndarray:
-        """Record numbers of the n best matches, best first: by `first` (a sort key, higher first)
-        when given, then by score, then by record number."""
-        where = np.flatnonzero(self.mask)
-        score = -self.score[where]
-        if first is None and len(where) > n:
-            keep = np.argpartition(score, n - 1)[:n]
-            where, score = where[keep], score[keep]
-        keys = (where, score) if first is None else (where, score, -first[where])
-        return where[np.lexsort(keys)][:n]
+def top(key: np.ndarray, n: int, among: np.ndarray | None = None, first: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the n best of sorted records (of those `among` selects, when given), best first:
+    by `first` (a sort key, higher first) when given, then by key, then by record number."""
+    where = np.arange(len(key)) if among is None else np.flatnonzero(among)
+    key = -key[where]
+    if first is None and len(where) > n:
+        keep = np.argpartition(key, n - 1)[:n]
+        where, key = where[keep], key[keep]
+    keys = (where, key) if first is None else (where, key, -first[where])
+    return where[np.lexsort(keys)][:n]
+
+
+def _add(into: np.ndarray, at: np.ndarray | slice, values) -> None:
+    """into[at] += values, at naming each place once: np.add.at takes half the time of += through an
+    array of places, and many times as long over a slice."""
+    if isinstance(at, slice):
+        into[at] += values
+    else:
+        np.add.at(into, at, values)
 
 
 class Scorer:
@@ -131,13 +139,19 @@ class Scorer:
         sum of their scores there: sorted ids, as short as the rarest token makes them."""
         found_ids, found_scores = [], []
         for field, boost in fields:
-            # the records holding every token, kept token by token (looked up in an array over
-            # every record: a sort would cost more for common words), the scores summed as they go
+            # the records holding every token, kept token by token, the scores summed as they go;
+            # few records are looked up in the next token's by bisection, many in an array over
+            # every record (a bisection of each costs more than the pass)
             ids, total = self._term(field, tokens[0])
             for t in tokens[1:]:
                 if not len(ids):
                     break
                 other, s = self._term(field, t)
+                if len(ids) * SPARSE_UNION < self.size and len(other):
+                    at = np.minimum(np.searchsorted(other, ids), len(other) - 1)
+                    keep = other[at] == ids
+                    ids, total = ids[keep], total[keep] + s[at[keep]]
+                    continue
                 there = np.zeros(self.size, dtype=np.float32)
                 held = np.zeros(self.size, dtype=bool)
                 there[other], held[other] = s, True
@@ -147,31 +161,51 @@ class Scorer:
             if len(ids):
                 found_ids.append(ids)
                 found_scores.append(total * np.float32(boost))
-        if len(found_ids) < 2:
-            return (found_ids[0], found_scores[0]) if found_ids else (np.empty(0, np.int64), np.empty(0, np.float32))
-        if sum(map(len, found_ids)) * SPARSE_UNION < self.size:
-            # few records: sorting them costs less than passes over every record; np.add.at sums each
-            # record's fields in the same order, so the scores are the same to the last bit
-            ids, at = np.unique(np.concatenate(found_ids), return_inverse=True)
-            total = np.zeros(len(ids), dtype=np.float32)
-            np.add.at(total, at, np.concatenate(found_scores))
-            return ids, total
-        held = np.zeros(self.size, dtype=bool)
-        total = np.zeros(self.size, dtype=np.float32)
-        for ids, s in zip(found_ids, found_scores):
-            held[ids] = True
-            total[ids] += s
-        ids = np.flatnonzero(held)
-        return ids, total[ids]
+        return self._sum(found_ids, found_scores)
+
+    def _union(self, lists: list[np.ndarray]) -> tuple[np.ndarray | None, list]:
+        """Where the records of sorted lists are summed: (the sorted ids of all of them, where each list's
+        records stand in those) when they are few; when many, (None, the lists themselves), summed in
+        arrays over every record, as sorting them would cost more than passes over all."""
+        if len(lists) < 2:
+            return (lists[0] if lists else np.empty(0, np.int32)), [slice(None)] * len(lists)
+        if sum(map(len, lists)) * SPARSE_UNION < self.size:
+            # a stable sort merges the sorted lists in about one pass (np.unique, and a bisection for
+            # each record, cost several times as much)
+            every = np.concatenate(lists)
+            order = np.argsort(every, kind="stable")
+            ranked = every[order]
+            first = np.ones(len(ranked), dtype=bool)
+            np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+            at = np.empty(len(every), dtype=np.intp)
+            at[order] = np.cumsum(first) - 1
+            ends = np.cumsum([0, *map(len, lists)])
+            return ranked[first], [at[a:b] for a, b in zip(ends, ends[1:])]
+        return None, lists
+
+    def _sum(self, lists: list[np.ndarray], scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(records, scores) of the records in any of the sorted lists, each one's scores summed in the
+        order of the lists: a float32 sum that is the same to the last bit however the lists are."""
+        ids, places = self._union(lists)
+        total = np.zeros(self.size if ids is None else len(ids), dtype=np.float32)
+        for at, s in zip(places, scores):
+            _add(total, at, s)
+        if ids is None:
+            held = np.zeros(self.size, dtype=bool)
+            for some in lists:
+                held[some] = True
+            ids = np.flatnonzero(held)
+            total = total[ids]
+        return ids, total
 
     def concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray]:
-        """Records holding the concept in any of its forms, and their summed score (as Whoosh's Or)."""
-        mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float32)
+        """(records, scores) of the records holding the concept in any of its forms, their scores
+        summed (as Whoosh's Or): sorted ids."""
+        lists, scores = [], []
         for tokens, weight in concept.forms():
             ids, s = self._all_of(tokens, FIELDS)
-            mask[ids] = True
-            score[ids] += s * np.float32(weight)
+            lists.append(ids)
+            scores.append(s * np.float32(weight))
             tiles = segment.pieces(tokens[0])
             # the tiling counts only where the word itself is not indexed (the text split it
             # otherwise: 银行的贷款), and only when each tile is a word: 试用 and 期 are in most
@@ -179,65 +213,74 @@ class Scorer:
             if len(tokens) == 1 and len(tiles) > 1 and min(map(len, tiles)) > 1:
                 tiled, ts = self._all_of(list(tiles), [("text_t", TILED_BOOST)])
                 keep = ~np.isin(tiled, ids, assume_unique=True)
-                mask[tiled[keep]] = True
-                score[tiled[keep]] += ts[keep]
+                lists.append(tiled[keep])
+                scores.append(ts[keep])
+        ids, score = self._sum(lists, scores)
         if concept.tags:
             which, values = concept.tags
-            tagged = self.records.bit_mask(which, list(values)) & ~mask
-            score += np.where(tagged, np.float32(TAG_BOOST * self.idf(int(np.count_nonzero(tagged | mask)))), 0)
-            mask |= tagged
-        return mask, score
+            tagged = np.flatnonzero(self.records.bit_mask(which, list(values)))
+            tagged = tagged[~np.isin(tagged, ids, assume_unique=True)]
+            boost = np.float32(TAG_BOOST * self.idf(len(ids) + len(tagged)))
+            ids, score = self._sum([ids, tagged], [score, np.full(len(tagged), boost, dtype=np.float32)])
+        return ids, score
 
-    def part(self, concept: Concept, mask: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Records holding not the concept but the longest word inside the typed word (加班 of 加班费,
-        离职 of 离职证明), and their score: such a record answers part of what was asked."""
+    def part(self, concept: Concept, ids: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(records, scores) of the records holding not the concept (its records `ids`) but the longest
+        word inside the typed word (加班 of 加班费, 离职 of 离职证明): such a record answers part of what
+        was asked."""
         sub = concept.subword()
         if not sub:
             return None, None
-        ids, s = self._all_of([sub], FIELDS)
-        keep = ~mask[ids]
-        m = np.zeros(self.size, dtype=bool)
-        m[ids[keep]] = True
-        score = np.zeros(self.size, dtype=np.float32)
-        score[ids[keep]] = s[keep] * np.float32(SUBWORD_BOOST)
-        return m, score
+        found, s = self._all_of([sub], FIELDS)
+        keep = ~np.isin(found, ids, assume_unique=True)
+        return found[keep], s[keep] * np.float32(SUBWORD_BOOST)
 
     def match(self, parsed: ParsedQuery, allowed: np.ndarray, refine=None) -> Scored | None:
-        """Records holding any of the query's concepts, with their score and cover (optional
-        concepts add to the score only). refine(concept, mask, score) narrows a quoted phrase's
-        records (to where its words stand in order)."""
+        """The allowed records holding any of the query's required concepts, with their score and
+        cover (optional concepts add to the score only). refine(concept, ids, scores) narrows a quoted
+        phrase's allowed records to the (ids, scores) it returns (to where its words stand in order)."""
         if not parsed.concepts:
             return None
         required = parsed.required
-        mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float32)
-        cover = np.zeros(self.size, dtype=np.float32)
+        # what each concept adds, in the query's order: its records, their scores, and its weight in
+        # their cover (None: an optional concept, which adds to the score only)
+        adds: list[tuple[np.ndarray, np.ndarray, np.float32 | None]] = []
         weights: list[float] = []
         for c in parsed.concepts:
-            m, s = self.concept(c)
+            ids, s = self.concept(c)
             if refine is not None and c.phrase:
-                m = refine(c, m & allowed, s)
-                s = np.where(m, s, 0)
+                keep = allowed[ids]
+                ids, s = refine(c, ids[keep], s[keep])
             if c not in required:
-                score += OPTIONAL_BOOST * s
+                adds.append((ids, OPTIONAL_BOOST * s, None))
                 continue
             factor = self.everyday_factor(c)
-            weight = self.idf(int(np.count_nonzero(m))) * factor
-            # m times the weight, not np.add(where=m): a masked ufunc costs ten times as much on scattered records
-            cover += m * np.float32(weight)
+            weight = self.idf(len(ids)) * factor
             weights.append(weight)
-            mask |= m
-            score += s if factor == 1.0 else s * np.float32(factor)
-            pm, ps = self.part(c, m)
-            if pm is not None:
-                cover += pm * np.float32(weight * SUBWORD_COVER)
-                mask |= pm
-                score += ps
+            adds.append((ids, s if factor == 1.0 else s * np.float32(factor), np.float32(weight)))
+            sub, ps = self.part(c, ids)
+            if sub is not None:
+                adds.append((sub, ps, np.float32(weight * SUBWORD_COVER)))
+        ids, places = self._union([a[0] for a in adds])
+        n = self.size if ids is None else len(ids)
+        held = np.zeros(n, dtype=bool)
+        score = np.zeros(n, dtype=np.float32)
+        cover = np.zeros(n, dtype=np.float32)
+        for (_, s, weight), at in zip(adds, places):
+            _add(score, at, s)
+            if weight is not None:
+                held[at] = True
+                _add(cover, at, weight)
         # the total summed in float32 as each record's cover was: a record holding every concept covers
         # exactly 1 (a float64 total can leave it at 0.99999994, and it would count as partial)
         cover /= sum(map(np.float32, weights), np.float32(0))
         np.minimum(cover, 1.0, out=cover)
-        return Scored(mask & allowed, score, cover, dict(zip((c.word for c in required), weights)))
+        weights = dict(zip((c.word for c in required), weights))
+        if ids is None:
+            ids = np.flatnonzero(held & allowed)
+            return Scored(ids, score[ids], cover[ids], weights)
+        keep = held & allowed[ids]
+        return Scored(ids[keep], score[keep], cover[keep], weights)
 
     # ------------------------------------------------------------ filters and facets
 
@@ -263,18 +306,18 @@ class Scorer:
             mask &= docs[r.doc] if len(docs) else False
         return mask
 
-    def facets(self, mask: np.ndarray) -> dict[str, dict[str, int]]:
-        """Counts of each facet's values over the masked records."""
+    def facets(self, ids: np.ndarray) -> dict[str, dict[str, int]]:
+        """Counts of each facet's values over the records (distinct ids)."""
         r = self.records
         out: dict[str, dict[str, int]] = {}
-        per_doc = np.bincount(r.doc[mask], minlength=len(self.doc_list))
+        per_doc = np.bincount(r.doc[ids], minlength=len(self.doc_list))
         present = np.flatnonzero(per_doc)
         for f in FACETS:
             if f.tagged:
-                counts = r.bit_counts(f.field, mask)
+                counts = r.bit_counts(f.field, ids)
                 if f.untagged_match:
                     # what choosing a value would give: its tagged clauses and those naming none
-                    untagged = int(np.count_nonzero(mask & (getattr(r, f.field) == 0)))
+                    untagged = int(np.count_nonzero(getattr(r, f.field)[ids] == 0))
                     counts = {v: counts.get(v, 0) + untagged for v in choices(f) if counts.get(v, 0) + untagged}
                 out[f.facet] = counts
                 continue
@@ -287,8 +330,8 @@ class Scorer:
             out[f.facet] = counts
         return out
 
-    def dates(self) -> np.ndarray:
-        """A sort key per record: its document's date (ISO text ranks as it reads; a missing date
-        first); records of the same date share it, so that their scores order them."""
+    def dates(self, ids: np.ndarray) -> np.ndarray:
+        """A sort key per record of ids: its document's date (ISO text ranks as it reads; a missing
+        date first); records of the same date share it, so that their scores order them."""
         _, rank = np.unique(self.doc_dates, return_inverse=True)
-        return rank.astype(np.float64)[self.records.doc]
+        return rank.astype(np.float64)[self.records.doc[ids]]
