@@ -95,8 +95,9 @@ class Records:
         bits = np.uint64(sum(1 << names.index(v) for v in values if v in names))
         return (getattr(self, which) & bits) != 0
 
-    def bit_counts(self, which: str, mask: np.ndarray) -> dict[str, int]:
-        column = getattr(self, which)[mask]
+    def bit_counts(self, which: str, records: np.ndarray) -> dict[str, int]:
+        """How many of the records (a mask over all, or their ids) carry each tag of the column."""
+        column = getattr(self, which)[records]
         counts = {n: int(np.count_nonzero(column & np.uint64(1 << i))) for i, n in enumerate(getattr(self, NAMES[which]))}
         return {n: c for n, c in counts.items() if c}
 
