@@ -3,12 +3,14 @@
 The engine scores words over all records at once (kb/engine/scoring.py); the best few are then re-ranked
 here with what only their stored text and catalog entry tell: the share of the question a clause
 holds, whether its heading or first sentence states it (a measure above a passing mention), how near
-its words stand, and what kind of document it comes from.
+its words stand, whether people asking for it use the same words (kb/asked.py), and what kind of
+document it comes from.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import asked as kbasked
 from . import query as kbquery
 from .engine import SUBWORD_COVER
 from .segment import normalise
@@ -28,12 +30,14 @@ OTHER_REGION = 0.4       # another region's local law
 PROXIMITY = 0.3          # at most +30% for query words side by side
 LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
 LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
+ASKED_BONUS = 3.0        # at most ×4 for a clause whose recorded everyday questions (kb/asked.yaml) hold the query's words
 
 
 def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
     """How fully and how closely a hit holds the query: the weighted share of required concepts it
     has (squared, so a clause missing one ranks below those with all), whether its heading or first
-    sentence states them (a measure above a passing mention), and their nearness in the text."""
+    sentence states them (a measure above a passing mention), their nearness in the text, and the
+    share of them that the everyday questions recorded for it hold."""
     required = parsed.required
     where, text = snapshot.record_text(docnum)
     f = snapshot.record(docnum)
@@ -52,6 +56,8 @@ def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, floa
         fit *= 1 + PROXIMITY * sum(map(len, in_text)) / window(text, in_text)
     if len(text) > LONG_TEXT:
         fit *= (LONG_TEXT / len(text)) ** 0.5
+    if asked := kbasked.of(snapshot.docs[f["doc_id"]]["title"], f["label"], f["path"]):
+        fit *= 1 + ASKED_BONUS * sum(weights.get(c.word, 1.0) for c in required if c.found_in(asked)) / total
     if parsed.asks and any(p.search(text) for p in parsed.asks):
         fit *= 1 + kbquery.ANSWER_BONUS
     return fit

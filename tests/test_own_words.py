@@ -47,7 +47,8 @@ def test_the_fingerprints_recognise_the_reports_own_sentence(report):
     assert shared_runs(f"《{REPORT_SENTENCE}》", k, hashes) == set()
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "policies").glob("*.md")), ids=lambda p: p.name)
+# the policy files, and the everyday questions recorded for clauses (kb/asked.yaml)
+@pytest.mark.parametrize("path", [*sorted((ROOT / "policies").glob("*.md")), ROOT / "kb" / "asked.yaml"], ids=lambda p: p.name)
 def test_no_policy_file_follows_the_reports_wording(report, path):
     k, hashes = report
     shared = shared_runs(path.read_text(encoding="utf-8"), k, hashes)

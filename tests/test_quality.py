@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import query
+from kb import asked, query
 from kb.importer import import_sources
 from kb.index import build
 from kb.library import Library
@@ -111,9 +111,11 @@ def test_the_newest_version_ranks_first_when_both_answer(laws):
 
 # ---------------------------------------------------------------- what the catalog knows
 
-def test_a_document_in_force_ranks_above_an_expired_one_with_the_same_text(policies_copy, tmp_path):
+def test_a_document_in_force_ranks_above_an_expired_one_with_the_same_text(policies_copy, tmp_path, monkeypatch):
     # the real document recorded as expired, and the same text under another id recorded as in force:
-    # only the status differs
+    # only the status differs (the questions recorded for clauses are kept by title, and the twin's
+    # title is another: none are counted)
+    monkeypatch.setattr(asked, "_table", lambda: {})
     original = re.sub(r"^status: .*$", "status: 已失效", (policies_copy / "cs-swzj-2020-8.md").read_text(encoding="utf-8"),
                       count=1, flags=re.M)
     assert "status: 已失效" in original

@@ -1,0 +1,57 @@
+"""The everyday questions recorded for clauses (kb/asked.yaml): what they change in the ranking, and that
+the file names real clauses in the askers' own words."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from kb import asked, rank
+from kb.check import check_paths
+from kb.search import search
+from tests.conftest import POLICIES
+
+QUESTION = "报税晚了几天会不会罚钱"
+ANSWER = ("szh-2020-27", "二")        # the notice extending February 2020's filing deadline: its 二
+TITLE = "关于进一步延长2020年2月份纳税申报期限有关事项的通知"
+
+
+def _rank(library, q: str) -> int | None:
+    found = [(h.doc_id, h.path) for h in search(library, q, limit=10).hits]
+    return found.index(ANSWER) + 1 if ANSWER in found else None
+
+
+def test_a_clause_people_ask_for_in_these_words_ranks_first(library, monkeypatch):
+    monkeypatch.setattr(asked, "_table", lambda: {})
+    unrecorded = _rank(library, QUESTION)
+    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "二"): QUESTION})
+    assert unrecorded != 1 and _rank(library, QUESTION) == 1
+    # a question recorded for another clause gives this one nothing
+    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "一"): QUESTION})
+    assert _rank(library, QUESTION) == unrecorded
+    monkeypatch.setattr(rank, "ASKED_BONUS", 0.0)
+    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "二"): QUESTION})
+    assert _rank(library, QUESTION) == unrecorded
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[dict]:
+    return yaml.safe_load(asked.ASKED_FILE.read_text(encoding="utf-8"))
+
+
+def test_every_entry_is_a_clause_with_questions(entries):
+    assert entries and len({(e["title"], e["clause"]) for e in entries}) == len(entries)
+    for e in entries:
+        assert set(e) == {"title", "clause", "asked"} and e["asked"] and all(isinstance(q, str) and q.strip() for q in e["asked"])
+
+
+def test_the_questions_for_policies_name_their_clauses_and_do_not_repeat_them(entries):
+    docs = {d.title: d for d in check_paths(sorted(POLICIES.glob("*.md")))[0]}
+    own = [e for e in entries if e["title"] in docs]
+    assert own      # the 2020 measures have recorded questions
+    for e in own:
+        clause = docs[e["title"]].clause(e["clause"])
+        assert clause is not None, f"{e['title']} 没有条款 {e['clause']}"
+        # the askers' words: no question repeats twelve characters of its clause
+        text = clause.heading + clause.text
+        for q in e["asked"]:
+            assert not any(q[i:i + 12] in text for i in range(len(q) - 11)), q
