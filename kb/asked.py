@@ -1,12 +1,13 @@
 """The everyday questions recorded for clauses (asked.yaml): how people ask for what a clause answers.
 
 A question's words often name the situation, not the clause's terms (试用期能随便开人吗 for the clause on
-dismissing during probation); a clause whose recorded questions share them is the likelier answer
+dismissing during probation); a clause whose recorded questions are like it is the likelier answer
 (kb/rank.py). Questions are kept by document title and clause (its label or path), so every version of
 a law shares them, and the LawRefBook laws, which are not in policies/, have them as well.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -18,13 +19,38 @@ from .taxonomy import SAFE_LOADER
 ASKED_FILE = Path(__file__).with_name("asked.yaml")
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A clause's recorded questions: all their text, and each one's character pairs."""
+    text: str
+    pairs: tuple[frozenset[str], ...]
+
+
+def pairs(text: str) -> frozenset[str]:
+    """The pairs of neighbouring letters and characters in a text (spaces and punctuation left out)."""
+    kept = [ch for ch in text if ch.isalnum()]
+    return frozenset(a + b for a, b in zip(kept, kept[1:]))
+
+
 @cache
-def _table() -> dict[tuple[str, str], str]:
+def _table() -> dict[tuple[str, str], Asked]:
     entries = yaml.load(ASKED_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or []
-    return {(e["title"], e["clause"]): normalise(" ".join(e["asked"])) for e in entries}
+    table = {}
+    for e in entries:
+        questions = [normalise(q) for q in e["asked"]]
+        table[(e["title"], e["clause"])] = Asked(" ".join(questions), tuple(map(pairs, questions)))
+    return table
 
 
-def of(title: str, label: str, path: str) -> str:
-    """The questions recorded for a clause, normalised and joined ("" when none)."""
+def of(title: str, label: str, path: str) -> Asked | None:
+    """The questions recorded for a clause (None: none are)."""
     table = _table()
-    return table.get((title, label)) or table.get((title, path), "")
+    return table.get((title, label)) or table.get((title, path))
+
+
+def likeness(asked: Asked, typed: frozenset[str], held: float) -> float:
+    """How like the clause's recorded questions a query is, 0 to 1: the mean of the share of its concepts
+    they hold (`held`, weighted as the cover is) and of its character pairs' overlap with the nearest
+    question (Dice), which still sees 小公司社保能不交吗 near 小微企业社保能免吗 where words differ."""
+    nearest = max((2 * len(typed & p) / (len(typed) + len(p)) for p in asked.pairs if p), default=0.0) if typed else 0.0
+    return (held + nearest) / 2

@@ -30,7 +30,7 @@ OTHER_REGION = 0.4       # another region's local law
 PROXIMITY = 0.3          # at most +30% for query words side by side
 LEAD_BONUS = 0.5         # at most +50% for the query's words in the heading or first sentence
 LONG_TEXT = 1500         # characters: a record longer than a long clause (a whole unstructured text) holds many words by chance
-ASKED_BONUS = 3.0        # at most ×4 for a clause whose recorded everyday questions (kb/asked.yaml) hold the query's words
+ASKED_BONUS = 3.0        # at most ×4 for a clause whose recorded everyday questions (kb/asked.yaml) are like the query
 
 
 def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
@@ -57,7 +57,8 @@ def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, floa
     if len(text) > LONG_TEXT:
         fit *= (LONG_TEXT / len(text)) ** 0.5
     if asked := kbasked.of(snapshot.docs[f["doc_id"]]["title"], f["label"], f["path"]):
-        fit *= 1 + ASKED_BONUS * sum(weights.get(c.word, 1.0) for c in required if c.found_in(asked)) / total
+        held_there = sum(weights.get(c.word, 1.0) for c in required if c.found_in(asked.text)) / total
+        fit *= 1 + ASKED_BONUS * kbasked.likeness(asked, kbasked.pairs(parsed.text), held_there)
     if parsed.asks and any(p.search(text) for p in parsed.asks):
         fit *= 1 + kbquery.ANSWER_BONUS
     return fit

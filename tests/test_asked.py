@@ -20,17 +20,29 @@ def _rank(library, q: str) -> int | None:
     return found.index(ANSWER) + 1 if ANSWER in found else None
 
 
+def _recorded(*questions: str) -> asked.Asked:
+    return asked.Asked(" ".join(questions), tuple(map(asked.pairs, questions)))
+
+
 def test_a_clause_people_ask_for_in_these_words_ranks_first(library, monkeypatch):
     monkeypatch.setattr(asked, "_table", lambda: {})
     unrecorded = _rank(library, QUESTION)
-    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "二"): QUESTION})
+    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "二"): _recorded(QUESTION)})
     assert unrecorded != 1 and _rank(library, QUESTION) == 1
     # a question recorded for another clause gives this one nothing
-    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "一"): QUESTION})
+    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "一"): _recorded(QUESTION)})
     assert _rank(library, QUESTION) == unrecorded
     monkeypatch.setattr(rank, "ASKED_BONUS", 0.0)
-    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "二"): QUESTION})
+    monkeypatch.setattr(asked, "_table", lambda: {(TITLE, "二"): _recorded(QUESTION)})
     assert _rank(library, QUESTION) == unrecorded
+
+
+def test_a_question_is_like_the_nearest_recorded_one_even_in_other_words():
+    recorded = _recorded("小微企业社保能免吗", "缓缴公积金要去哪里申请")
+    same = asked.likeness(recorded, asked.pairs("小微企业社保能免吗？"), 1.0)
+    near = asked.likeness(recorded, asked.pairs("小公司社保能不交吗"), 0.0)
+    far = asked.likeness(recorded, asked.pairs("电费能打折吗"), 0.0)
+    assert same == 1.0 and far < near < 0.5
 
 
 @pytest.fixture(scope="module")
