@@ -7,6 +7,7 @@ a law shares them, and the LawRefBook laws, which are not in policies/, have the
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,8 @@ from .segment import normalise
 from .taxonomy import SAFE_LOADER
 
 ASKED_FILE = Path(__file__).with_name("asked.yaml")
+NEAREST = 5         # clauses whose recorded questions are nearest a query, searched even when their text shares no word
+NEAR = 0.3          # and how near (character pairs' Dice) their nearest question must be
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,35 @@ def _table() -> dict[tuple[str, str], Asked]:
         questions = [normalise(q) for q in e["asked"]]
         table[(e["title"], e["clause"])] = Asked(" ".join(questions), tuple(map(pairs, questions)))
     return table
+
+
+@cache
+def _by_pair() -> tuple[list[tuple[tuple[str, str], int]], dict[str, list[int]]]:
+    """Every recorded question as (its clause, its number of pairs), and each pair's questions."""
+    questions, index = [], defaultdict(list)
+    for key, asked in _table().items():
+        for p in asked.pairs:
+            for pair in p:
+                index[pair].append(len(questions))
+            questions.append((key, len(p)))
+    return questions, index
+
+
+def nearest(typed: frozenset[str]) -> list[tuple[str, str]]:
+    """(title, clause) of the clauses whose nearest recorded question is most like the query, nearest
+    first: at most NEAREST, each at least NEAR alike."""
+    questions, index = _by_pair()
+    shared = Counter(q for pair in typed for q in index.get(pair, ()))
+    best: dict[tuple[str, str], float] = {}
+    for q, n in shared.items():
+        key, size = questions[q]
+        best[key] = max(best.get(key, 0.0), 2 * n / (len(typed) + size))
+    return [key for key, dice in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:NEAREST] if dice >= NEAR]
+
+
+def keys() -> list[tuple[str, str]]:
+    """(title, clause) of every clause with recorded questions."""
+    return list(_table())
 
 
 def of(title: str, label: str, path: str) -> Asked | None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import threading
 from collections import defaultdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import rank
+from . import asked, rank
 from .engine import Index
 from .layout import CURRENT, IndexUnavailable, open_build, read_document
 from .limits import Settings
@@ -48,6 +48,21 @@ class Snapshot:
     def engine(self) -> Index:
         """The engine's index of this snapshot's records (its arrays are loaded on the first search)."""
         return self._index
+
+    @cached_property
+    def asked_records(self) -> dict[tuple[str, str], list[int]]:
+        """The clause records that recorded everyday questions are kept for (kb/asked.yaml), by (document
+        title, clause): every version of a law shares its questions."""
+        keys = asked.keys()
+        ids = [i for i, d in self.docs.items() if d["title"] in {title for title, _ in keys}]
+        records = self._index.clause_records(ids)
+        out: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for doc_id in ids:
+            title = self.docs[doc_id]["title"]
+            for key in keys:
+                if key[0] == title and (n := records.get((doc_id, key[1]))) is not None:
+                    out[key].append(n)
+        return dict(out)
 
     def _record_text(self, record_id: int) -> tuple[str, str]:
         """(names, heading and text; the text alone) of a record, normalised: where ranking looks

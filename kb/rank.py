@@ -35,17 +35,21 @@ ASKED_BONUS = 3.0        # at most ×4 for a clause whose recorded everyday ques
 
 def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, float], docnum: int) -> float:
     """How fully and how closely a hit holds the query: the weighted share of required concepts it
-    has (squared, so a clause missing one ranks below those with all), whether its heading or first
-    sentence states them (a measure above a passing mention), their nearness in the text, and the
-    share of them that the everyday questions recorded for it hold."""
+    or the everyday questions recorded for it hold (squared, so a clause missing one ranks below those
+    with all), whether its heading or first sentence states them (a measure above a passing mention),
+    their nearness in the text, and how like the query its recorded questions are."""
     required = parsed.required
     where, text = snapshot.record_text(docnum)
     f = snapshot.record(docnum)
     tags = {"areas": (f.get("areas") or "").split(","), "enterprise": (f.get("enterprise") or "").split(",")}
     found = {c.word: c.found_in(where) or (c.tags is not None and bool(set(c.tags[1]) & set(tags[c.tags[0]])))
              for c in required}
+    asked = kbasked.of(snapshot.docs[f["doc_id"]]["title"], f["label"], f["path"])
+    # a concept the clause's recorded questions hold counts as held: they say in the askers' words what it answers
+    in_asked = {c.word for c in required if asked and c.found_in(asked.text)}
     total = sum(weights.get(c.word, 1.0) for c in required) or 1.0
-    held = sum(weights.get(c.word, 1.0) * (1.0 if found[c.word] else SUBWORD_COVER if (sub := c.subword()) and sub in where else 0.0)
+    held = sum(weights.get(c.word, 1.0) * (1.0 if found[c.word] or c.word in in_asked else
+                                           SUBWORD_COVER if (sub := c.subword()) and sub in where else 0.0)
                for c in required)
     fit = (held / total) ** 2
     lead = normalise(f["heading"]) + text.split("。", 1)[0]
@@ -56,9 +60,9 @@ def fit(snapshot: Snapshot, parsed: kbquery.ParsedQuery, weights: dict[str, floa
         fit *= 1 + PROXIMITY * sum(map(len, in_text)) / window(text, in_text)
     if len(text) > LONG_TEXT:
         fit *= (LONG_TEXT / len(text)) ** 0.5
-    if asked := kbasked.of(snapshot.docs[f["doc_id"]]["title"], f["label"], f["path"]):
-        held_there = sum(weights.get(c.word, 1.0) for c in required if c.found_in(asked.text)) / total
-        fit *= 1 + ASKED_BONUS * kbasked.likeness(asked, kbasked.pairs(parsed.text), held_there)
+    if asked:
+        said = sum(weights.get(c.word, 1.0) for c in required if c.word in in_asked) / total
+        fit *= 1 + ASKED_BONUS * kbasked.likeness(asked, kbasked.pairs(parsed.text), said)
     if parsed.asks and any(p.search(text) for p in parsed.asks):
         fit *= 1 + kbquery.ANSWER_BONUS
     return fit

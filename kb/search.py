@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from . import query as kbquery
-from . import periods, rank, snippet, thesaurus, typos
+from . import asked, periods, rank, snippet, thesaurus, typos
 from .citation import cite, url
 from .dates import EXPECTED, parse_iso
 from .engine import Index, Matches
@@ -243,10 +243,14 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             result.suggestions = _similar_words(snapshot, result.missing)
             result.suggested_area = _nearest_area(parsed.text)
     if parsed.concepts:
+        # the clauses whose recorded questions are nearest the query are weighed even when their text
+        # shares no word with it (kb/asked.py)
+        also = [n for key in asked.nearest(asked.pairs(parsed.text)) for n in snapshot.asked_records.get(key, ())] \
+            if sort == "relevance" else []
         matched = engine.match(parsed, filters, max(limits.rerank_depth, reachable), sort,
                                periods.selection(snapshot, as_of) if as_of else None, facets,
-                               lambda c, best: _in_order(snapshot, c, best, budget))
-        rows = _ranked(snapshot, parsed, matched, sort, named, limits.rerank_depth, budget)
+                               lambda c, best: _in_order(snapshot, c, best, budget), also)
+        rows = _ranked(snapshot, parsed, matched, sort, named, limits.rerank_depth + len(also), budget)
         result.total, result.relaxed, result.facets = matched.total, matched.relaxed, matched.facets
         seen = {(x.doc_id, x.path) for x in lookup_hits}
         rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]

@@ -148,6 +148,7 @@ def test_the_real_server_takes_both_flags(policies_index):
 
 def test_quoted_phrases_share_one_budget_of_records_read(library, monkeypatch):
     """max_phrase_checks bounds a query's phrase checks all together, however many phrases it quotes."""
+    from kb import asked
     from kb.limits import Limits
     from kb.search import search
 
@@ -160,6 +161,7 @@ def test_quoted_phrases_share_one_budget_of_records_read(library, monkeypatch):
     unbounded = len(reads)
     assert unbounded > 6
     reads.clear()
+    monkeypatch.setattr(asked, "NEAREST", 0)       # no clause brought in by its recorded questions (read too)
     result = search(library, phrases, limits=Limits(max_phrase_checks=6, rerank_depth=1))
     assert len(reads) <= 6 + 1          # six phrase checks, and the one record re-ranked
     assert any("核对了词序" in n for n in result.notices)

@@ -137,12 +137,14 @@ class Index:
 
     def match(self, parsed: ParsedQuery, filters: dict[str, list[str]], k: int, sort: str = "relevance",
               within: Selection | None = None, facets: bool = False,
-              refine: Callable[[Concept, Callable[[int], list[int]]], list[int] | None] | None = None) -> Matches:
+              refine: Callable[[Concept, Callable[[int], list[int]]], list[int] | None] | None = None,
+              also: list[int] = ()) -> Matches:
         """The records holding the query's concepts and passing the filters (and `within`). Those
         holding every concept are shown; when fewer than k do, those covering enough of the query
         follow. Ranked by text score times cover squared, or by date (those holding everything
-        first), the best k are returned. refine(concept, best) narrows a quoted phrase's records to
-        the ids it returns (None: all of them); best(n) gives the n best scored of them."""
+        first), the best k are returned, then the records `also` names that pass the filters and are
+        not among them, at the last one's score. refine(concept, best) narrows a quoted phrase's
+        records to the ids it returns (None: all of them); best(n) gives the n best scored of them."""
         scorer = self.scorer()
         allowed = scorer.allowed(filters)
         if within is not None:
@@ -171,10 +173,25 @@ class Index:
             best = np.concatenate([top(matched.score, k, full, dates), top(matched.score, k, shown & ~full, dates)])[:k]
         else:
             best = top(matched.score * matched.cover ** 2 * self._record_weights[matched.ids], k, shown)
-        return Matches(matched.ids[best].tolist(), matched.score[best].tolist(), int(np.count_nonzero(shown)),
-                       relaxed, matched.weights, scorer.facets(matched.ids[shown]) if facets else {})
+        ids, scores = matched.ids[best].tolist(), matched.score[best].tolist()
+        extra = [n for n in dict.fromkeys(also) if allowed[n] and n not in ids]
+        return Matches(ids + extra, scores + [scores[-1] if scores else 0.0] * len(extra),
+                       int(np.count_nonzero(shown)) + len(extra), relaxed, matched.weights,
+                       scorer.facets(np.union1d(matched.ids[shown], extra).astype(matched.ids.dtype)) if facets else {})
 
     # ------------------------------------------------------------ listing
+
+    def clause_records(self, doc_ids: list[str]) -> dict[tuple[str, str], int]:
+        """The live clause records of some documents by (doc id, path) and by (doc id, label)."""
+        r = self.scorer().records
+        where = {d: i for i, d in enumerate(self.docs)}
+        wanted = np.isin(r.doc, [where[d] for d in doc_ids if d in where]) & r.clause & r.live
+        out: dict[tuple[str, str], int] = {}
+        for n in np.flatnonzero(wanted).tolist():
+            f = self.record(n)
+            out.setdefault((f["doc_id"], f["path"]), n)
+            out.setdefault((f["doc_id"], f["label"]), n)
+        return out
 
     def clauses(self, filters: dict[str, list[str]]) -> list[int]:
         """The clause records passing the filters (document records left out)."""
