@@ -66,9 +66,12 @@ def corpus() -> Path:
 
 
 # Ctrl+C pressed just as a program looks for a module to load: a finder installed before anything else
-# is loaded (a sitecustomize) sends the process SIGINT then, once
+# is loaded (a sitecustomize) sends the process SIGINT then, once. Python's own handler is put back
+# first: a suite started in the background (make test &) passes its children SIGINT ignored.
 INTERRUPT_AT = """
 import os, signal, sys
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class InterruptAt:
