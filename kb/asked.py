@@ -7,11 +7,12 @@ a law shares them, and the LawRefBook laws, which are not in policies/, have the
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .segment import normalise
@@ -29,6 +30,7 @@ class Asked:
     pairs: tuple[frozenset[str], ...]
 
 
+@lru_cache(maxsize=1024)      # a query's pairs are asked for by every clause re-ranked for it
 def pairs(text: str) -> frozenset[str]:
     """The pairs of neighbouring letters and characters in a text (spaces and punctuation left out)."""
     kept = [ch for ch in text if ch.isalnum()]
@@ -46,27 +48,31 @@ def _table() -> dict[tuple[str, str], Asked]:
 
 
 @cache
-def _by_pair() -> tuple[list[tuple[tuple[str, str], int]], dict[str, list[int]]]:
-    """Every recorded question as (its clause, its number of pairs), and each pair's questions."""
-    questions, index = [], defaultdict(list)
-    for key, asked in _table().items():
-        for p in asked.pairs:
+def _by_pair() -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The clauses (in order), where each one's questions start, each question's number of pairs, and
+    each pair's questions: every recorded question, a clause's side by side."""
+    keys, starts, sizes, index = sorted(_table()), [], [], defaultdict(list)
+    for key in keys:
+        starts.append(len(sizes))
+        for p in _table()[key].pairs:
             for pair in p:
-                index[pair].append(len(questions))
-            questions.append((key, len(p)))
-    return questions, index
+                index[pair].append(len(sizes))
+            sizes.append(len(p))
+    return (keys, np.array(starts, dtype=np.intp), np.array(sizes, dtype=np.float64),
+            {pair: np.array(qs, dtype=np.intp) for pair, qs in index.items()})
 
 
 def nearest(typed: frozenset[str]) -> list[tuple[str, str]]:
     """(title, clause) of the clauses whose nearest recorded question is most like the query, nearest
     first: at most NEAREST, each at least NEAR alike."""
-    questions, index = _by_pair()
-    shared = Counter(q for pair in typed for q in index.get(pair, ()))
-    best: dict[tuple[str, str], float] = {}
-    for q, n in shared.items():
-        key, size = questions[q]
-        best[key] = max(best.get(key, 0.0), 2 * n / (len(typed) + size))
-    return [key for key, dice in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:NEAREST] if dice >= NEAR]
+    keys, starts, sizes, index = _by_pair()
+    found = [index[pair] for pair in typed if pair in index]
+    if not found:
+        return []
+    shared = np.bincount(np.concatenate(found), minlength=len(sizes))
+    best = np.maximum.reduceat(2 * shared / (len(typed) + sizes), starts)
+    order = np.lexsort((np.arange(len(keys)), -best))[:NEAREST]
+    return [keys[i] for i in order if best[i] >= NEAR]
 
 
 def keys() -> list[tuple[str, str]]:
