@@ -2,8 +2,9 @@
 
 A question's words often name the situation, not the clause's terms (辞职要提前几天说 for the clause on
 an employee's notice); a clause whose recorded questions are like it is the likelier answer, even when
-its text shares no word with it (kb/rank.py, kb/search.py). Questions are kept by document title and clause (its label or path), so every version of
-a law shares them, and the LawRefBook laws, which are not in policies/, have them as well.
+its text shares no word with it (kb/rank.py, kb/search.py). Questions are kept by document title and
+clause (its label or path), so every version of a law shares them, and the LawRefBook laws, which are
+not in policies/, have them as well.
 """
 from __future__ import annotations
 

@@ -53,15 +53,17 @@ class Snapshot:
     def asked_records(self) -> dict[tuple[str, str], list[int]]:
         """The clause records that recorded everyday questions are kept for (kb/asked.yaml), by (document
         title, clause): every version of a law shares its questions."""
-        keys = asked.keys()
-        ids = [i for i, d in self.docs.items() if d["title"] in {title for title, _ in keys}]
+        clauses: dict[str, list[str]] = defaultdict(list)
+        for title, clause in asked.keys():
+            clauses[title].append(clause)
+        ids = [i for i, d in self.docs.items() if d["title"] in clauses]
         records = self._index.clause_records(ids)
         out: dict[tuple[str, str], list[int]] = defaultdict(list)
         for doc_id in ids:
             title = self.docs[doc_id]["title"]
-            for key in keys:
-                if key[0] == title and (n := records.get((doc_id, key[1]))) is not None:
-                    out[key].append(n)
+            for clause in clauses[title]:
+                if (n := records.get((doc_id, clause))) is not None:
+                    out[(title, clause)].append(n)
         return dict(out)
 
     def _record_text(self, record_id: int) -> tuple[str, str]:
