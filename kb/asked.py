@@ -76,15 +76,22 @@ def nearest(typed: frozenset[str]) -> list[tuple[str, str]]:
     return [keys[i] for i in order if best[i] >= NEAR]
 
 
-def keys() -> list[tuple[str, str]]:
-    """(title, clause) of every clause with recorded questions."""
-    return list(_table())
+def titles() -> set[str]:
+    """The documents with recorded questions."""
+    return {title for title, _ in _table()}
+
+
+def key_of(title: str, label: str, path: str) -> tuple[str, str] | None:
+    """(title, clause) that a clause's questions are recorded under, by its label or else its path
+    (None: none are)."""
+    table = _table()
+    return next((key for key in ((title, label), (title, path)) if key in table), None)
 
 
 def of(title: str, label: str, path: str) -> Asked | None:
     """The questions recorded for a clause (None: none are)."""
-    table = _table()
-    return table.get((title, label)) or table.get((title, path))
+    key = key_of(title, label, path)
+    return _table()[key] if key else None
 
 
 def likeness(asked: Asked, typed: frozenset[str], held: float) -> float:

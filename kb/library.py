@@ -53,17 +53,11 @@ class Snapshot:
     def asked_records(self) -> dict[tuple[str, str], list[int]]:
         """The clause records that recorded everyday questions are kept for (kb/asked.yaml), by (document
         title, clause): every version of a law shares its questions."""
-        clauses: dict[str, list[str]] = defaultdict(list)
-        for title, clause in asked.keys():
-            clauses[title].append(clause)
-        ids = [i for i, d in self.docs.items() if d["title"] in clauses]
-        records = self._index.clause_records(ids)
+        titles = asked.titles()
         out: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for doc_id in ids:
-            title = self.docs[doc_id]["title"]
-            for clause in clauses[title]:
-                if (n := records.get((doc_id, clause))) is not None:
-                    out[(title, clause)].append(n)
+        for n, doc_id, path, label in self._index.clause_records(i for i, d in self.docs.items() if d["title"] in titles):
+            if key := asked.key_of(self.docs[doc_id]["title"], label, path):
+                out[key].append(n)
         return dict(out)
 
     def _record_text(self, record_id: int) -> tuple[str, str]:

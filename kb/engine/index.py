@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,17 +181,12 @@ class Index:
 
     # ------------------------------------------------------------ listing
 
-    def clause_records(self, doc_ids: list[str]) -> dict[tuple[str, str], int]:
-        """The live clause records of some documents by (doc id, path) and by (doc id, label)."""
+    def clause_records(self, doc_ids: Iterable[str]) -> list[tuple[int, str, str, str]]:
+        """(record, doc id, path, label) of the live clause records of some documents."""
         r = self.scorer().records
         where = {d: i for i, d in enumerate(self.docs)}
         wanted = np.isin(r.doc, [where[d] for d in doc_ids if d in where]) & r.clause & r.live
-        out: dict[tuple[str, str], int] = {}
-        for n in np.flatnonzero(wanted).tolist():
-            f = self.record(n)
-            out.setdefault((f["doc_id"], f["path"]), n)
-            out.setdefault((f["doc_id"], f["label"]), n)
-        return out
+        return [(n, (f := self.record(n))["doc_id"], f["path"], f["label"]) for n in np.flatnonzero(wanted).tolist()]
 
     def clauses(self, filters: dict[str, list[str]]) -> list[int]:
         """The clause records passing the filters (document records left out)."""
@@ -216,15 +211,7 @@ class Index:
 
         begin = np.where(r.clause, column(lambda e: e[0][0]), column(lambda e: e[1][0]))
         end = np.where(r.clause, column(lambda e: e[0][1]), column(lambda e: e[1][1]))
-        where = {d: i for i, d in enumerate(doc_ids)}
-        own = sorted({where[d] for d, _ in clauses})
-        order = np.argsort(r.doc, kind="stable")
-        firsts = np.searchsorted(r.doc[order], own)
-        lasts = np.searchsorted(r.doc[order], own, side="right")
-        reader = self.reader()
-        for i, lo, hi in zip(own, firsts, lasts):
-            for n in order[lo:hi].tolist():
-                if r.clause[n] and r.live[n]:
-                    first, last = clauses[(doc_ids[i], reader.stored_fields(n)["path"])]
-                    begin[n], end[n] = _ordinal(first), _ordinal(last)
+        for n, doc_id, path, _ in self.clause_records({d for d, _ in clauses}):
+            first, last = clauses[(doc_id, path)]
+            begin[n], end[n] = _ordinal(first), _ordinal(last)
         return Spans(begin, end)
