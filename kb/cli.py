@@ -10,6 +10,7 @@ import re
 import sys
 from pathlib import Path
 
+from .asked import ASKED_FILE
 from .dates import EXPECTED, parse_iso
 from .layout import IndexUnavailable
 from .filters import FILTERS, choices
@@ -94,19 +95,39 @@ def iso_date(text: str) -> dt.date:
 
 
 def cmd_check(args) -> int:
+    from . import askedcheck
     from .check import check_paths     # the checker (front matter, Markdown) is not loaded to search
-    paths = args.paths or [DEFAULT_POLICIES]
+    paths = args.paths or [DEFAULT_POLICIES, _shown(ASKED_FILE)]
     missing = [p for p in paths if not Path(p).exists()]
     for p in missing:
         print(f"{p}:0: 文件或目录不存在", file=sys.stderr)
-    docs, problems = check_paths([p for p in paths if Path(p).exists()])
+    present = [p for p in paths if Path(p).exists()]
+    recorded = [p for p in present if Path(p).suffix in (".yaml", ".yml")]
+    documents = [p for p in present if p not in recorded]
+    docs, problems = check_paths(documents) if documents else ([], [])
+    asked = []
+    if recorded:
+        # the questions' clauses are judged against the documents checked with them, else policies/
+        against = docs if documents or not Path(DEFAULT_POLICIES).is_dir() else check_paths([DEFAULT_POLICIES])[0]
+        asked = [(p, askedcheck.check(p, against)) for p in recorded]
+        problems.extend(problem for _, checked in asked for problem in checked.problems)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems or missing:
         print(f"发现 {len(problems) + len(missing)} 个问题。", file=sys.stderr)
         return 1
-    print(f"检查通过：{len(docs)} 个文档，{sum(len(d.clauses) for d in docs)} 个条款。")
+    parts = [f"{len(docs)} 个文档，{sum(len(d.clauses) for d in docs)} 个条款"] if documents else []
+    parts += [f"{p} 记下 {c.clauses} 个条款的 {c.questions} 个常见问法" for p, c in asked]
+    print(f"检查通过：{'；'.join(parts)}。")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as a writer would type it: relative to the working folder when it lies inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_stats(args) -> int:
