@@ -232,6 +232,11 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     if parsed.concepts:
         engine = snapshot.engine()
         parsed, result.missing, unsearched = _understood(parsed, engine, limits.max_concepts)
+        # the clauses whose recorded questions are nearest the query are weighed even when their text
+        # shares no word with it (kb/asked.py); found before the clock starts, since the questions and
+        # their clauses are read once a process (about 0.5 s), not for every query
+        also = [n for key in asked.nearest(asked.pairs(parsed.text)) for n in snapshot.asked_records.get(key, ())] \
+            if sort == "relevance" and parsed.concepts else []
         budget.start()
         if unsearched:
             result.ignored = [*result.ignored, *unsearched]
@@ -243,10 +248,6 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
             result.suggestions = _similar_words(snapshot, result.missing)
             result.suggested_area = _nearest_area(parsed.text)
     if parsed.concepts:
-        # the clauses whose recorded questions are nearest the query are weighed even when their text
-        # shares no word with it (kb/asked.py)
-        also = [n for key in asked.nearest(asked.pairs(parsed.text)) for n in snapshot.asked_records.get(key, ())] \
-            if sort == "relevance" else []
         matched = engine.match(parsed, filters, max(limits.rerank_depth, reachable), sort,
                                periods.selection(snapshot, as_of) if as_of else None, facets,
                                lambda c, best: _in_order(snapshot, c, best, budget), also)
