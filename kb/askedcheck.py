@@ -78,10 +78,9 @@ def _entries(path: Path, problems: list[Problem]) -> list[tuple[int, dict]]:
 
 
 def _clauses_named(doc: Document, name: str) -> list:
-    """The clauses that an entry's clause names: its path, else every clause with that label (how
-    kb.asked.key_of finds them)."""
-    by_path = [c for c in doc.clauses if c.path == name]
-    return by_path or [c for c in doc.clauses if c.label == name]
+    """The clauses that an entry's clause may reach: kb.asked.key_of looks a clause's questions up by
+    its label and by its path, so every clause with either one."""
+    return [c for c in doc.clauses if name in (c.label, c.path)]
 
 
 class Checked(NamedTuple):
@@ -117,7 +116,7 @@ def check(path: str | Path, docs: list[Document]) -> Checked:
             else:
                 clause_text = named[0].heading + named[0].text
                 for q in fields["asked"].value:
-                    text = q.value if isinstance(q.value, str) else ""
+                    text = _scalar(q) or ""
                     if any(text[i:i + OWN_WORDS] in clause_text for i in range(len(text) - OWN_WORDS + 1)):
                         found.append(Problem(str(path), q.start_mark.line + 1,
                                              f"问题“{text}”照抄了 {doc.source_path} 条款“{name}”的原文（连续 {OWN_WORDS} 字相同），"
