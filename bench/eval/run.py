@@ -2,13 +2,14 @@
 code), per kind of question, on the development set or on the everyday questions.
 
     .venv/bin/python bench/eval/run.py [--work /tmp/kb-eval] [--index DIR] [--misses]
-    .venv/bin/python bench/eval/run.py --set everyday [--split tune|holdout|fresh|both|all] [--compare DIR]
+    .venv/bin/python bench/eval/run.py --set everyday [--split tune|holdout|fresh|dev|both|all] [--compare DIR]
 
 The everyday set (everyday/*.yaml) was written and judged before it was ever run, and split once,
 at random with a fixed seed, into tune (2/3) and holdout (1/3, listed in everyday/holdout.txt):
 tune on tune only, report both. A second set written later (everyday/fresh/*.yaml, 2026-12-02) is
 its own split, `fresh`: committed before its first run, it shows how the method does on questions that
-neither the method nor the recorded questions (kb/asked.yaml) were made with. --compare DIR ranks the same questions with the code checked out
+neither the method nor the recorded questions (kb/asked.yaml) were made with; everyday/dev/*.yaml
+(`dev`, the same day) is for finding faults, as tune is. --compare DIR ranks the same questions with the code checked out
 in DIR (e.g. `git worktree add /tmp/kb-base <commit>`), over the same index.
 
 Everything is built under --work (never in the repo) and reused on the next run: policies/ copied
@@ -52,8 +53,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "lawrefbook"
 QUERIES = Path(__file__).with_name("queries.yaml")
 EVERYDAY = Path(__file__).with_name("everyday")
 HOLDOUT = EVERYDAY / "holdout.txt"
-FRESH = EVERYDAY / "fresh"
-SPLITS = ("tune", "holdout", "fresh")
+SPLITS = ("tune", "holdout", "fresh", "dev")      # fresh/ and dev/ are later sets, each its own split
 SPLIT_SEED = 13
 K = 10
 KINDS = ("exact", "colloquial", "question", "citation", "short")
@@ -228,8 +228,9 @@ def everyday_questions() -> list[dict]:
     holdout = set(HOLDOUT.read_text(encoding="utf-8").splitlines())
     for item in out:
         item["split"] = "holdout" if item["q"] in holdout else "tune"
-    for f in sorted(FRESH.glob("*.yaml")):
-        out.extend(dict(item, corpus=f.stem, split="fresh") for item in yaml.safe_load(f.read_text(encoding="utf-8")))
+    for split in SPLITS[2:]:
+        for f in sorted((EVERYDAY / split).glob("*.yaml")):
+            out.extend(dict(item, corpus=f.stem, split=split) for item in yaml.safe_load(f.read_text(encoding="utf-8")))
     return out
 
 
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--set", choices=("dev", "everyday"), default="dev", help="开发集，或日常提问集（含 tune/holdout）")
     p.add_argument("--queries", help="另一个开发集格式的查询文件")
     p.add_argument("--split", choices=(*SPLITS, "both", "all"), default="both",
-                   help="日常提问集只评测其中一份；both 为 tune 与 holdout，all 另加 fresh")
+                   help="日常提问集只评测其中一份；both 为 tune 与 holdout，all 为全部")
     p.add_argument("--corpus", choices=("policies", "laws"), help="日常提问集只评测其中一类（policies 可用只含 policies/ 的索引）")
     p.add_argument("--compare", action="append", default=[], metavar="DIR",
                    help="同时评测另一份代码（如 git worktree 检出的旧版本）对同一索引的排序")
