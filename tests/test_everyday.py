@@ -38,6 +38,15 @@ def test_a_word_no_document_uses_is_named_and_the_rest_still_answers(library):
     assert ("rsbf-2020-11", "三") in uids(result)
 
 
+def test_a_rare_word_found_elsewhere_does_not_shut_out_the_clauses_of_the_main_concept(library):
+    # no clause holds both; 流程 occurs once, in a tax clause, and outweighs 贷款 in the cover: the loan
+    # measures must still be ranked, not only that one clause
+    result = search(library, "贷款要走什么流程")
+    assert result.relaxed and not result.missing
+    loans = [h for h in result.hits if "贷款" in h.snippet]
+    assert len(loans) >= 5 and ("ybjf-2020-6", "一") in uids(result, 3)
+
+
 def test_only_unknown_words_give_an_empty_page_with_words_that_exist(library):
     result = search(library, "网红直播")
     assert not result.hits and result.missing == ["网红", "直播"]

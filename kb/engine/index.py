@@ -24,7 +24,6 @@ from ..query import FIELDS, Concept, ParsedQuery
 from . import records as record_arrays
 from .scoring import Scorer, top
 
-MIN_COVER = 0.5          # a partial match shows when it covers half as much of the query as the best one
 NO_DAY = -1              # a span's end not recorded
 
 
@@ -140,7 +139,7 @@ class Index:
               refine: Callable[[Concept, Callable[[int], list[int]]], list[int] | None] | None = None,
               also: list[int] = ()) -> Matches:
         """The records holding the query's concepts and passing the filters (and `within`). Those
-        holding every concept are shown; when fewer than k do, those covering enough of the query
+        holding every concept are shown; when fewer than k do, those holding part of the query
         follow. Ranked by text score times cover squared, or by date (those holding everything
         first), the best k are returned, then the records `also` names that pass the filters and are
         not among them, at the last one's score. refine(concept, best) narrows a quoted phrase's
@@ -162,11 +161,11 @@ class Index:
         full = matched.cover >= 1.0
         shown, relaxed = full, False
         if np.count_nonzero(full) < k:
-            # too few records have every concept: those holding enough of the question follow
-            partial = ~full
-            best_cover = float(matched.cover[partial].max()) if partial.any() else 0.0
-            shown = full | (partial & (matched.cover >= MIN_COVER * best_cover))
-            relaxed = bool(not full.any() and shown.any())
+            # too few records have every concept: all holding part of the question follow (the cover
+            # squared ranks them). Keeping only those near the best cover let a rare word's chance
+            # matches (花名册 in a conscription rule) shut out the clauses with the question's main concept
+            shown = np.ones_like(full)
+            relaxed = not full.any() and len(full) > 0
         if sort == "date":
             # by date, the records holding everything first; the partial ones only after them
             dates = scorer.dates(matched.ids)
