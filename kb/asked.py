@@ -20,8 +20,8 @@ from .segment import normalise
 from .taxonomy import SAFE_LOADER
 
 ASKED_FILE = Path(__file__).with_name("asked.yaml")
-NEAREST = 5         # clauses whose recorded questions are nearest a query, searched even when their text shares no word
-NEAR = 0.3          # and how near (character pairs' Dice) their nearest question must be
+NEAREST = 10        # clauses whose recorded questions are nearest a query, searched even when their text shares no word
+NEAR = 0.2          # and how near (character pairs' Dice) their nearest question must be (both chosen on tune and dev)
 
 
 @dataclass(frozen=True)
