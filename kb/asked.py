@@ -22,6 +22,7 @@ from .taxonomy import SAFE_LOADER
 ASKED_FILE = Path(__file__).with_name("asked.yaml")
 NEAREST = 10        # clauses whose recorded questions are nearest a query, searched even when their text shares no word
 NEAR = 0.2          # and how near (character pairs' Dice) their nearest question must be (both chosen on tune and dev)
+LITERAL = 0.7       # the nearest question's Dice in a clause's likeness, against the share of concepts (tune: 0.5–1.0)
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,9 @@ def of(title: str, label: str, path: str) -> Asked | None:
 
 
 def likeness(asked: Asked, typed: frozenset[str], held: float) -> float:
-    """How like the clause's recorded questions a query is, 0 to 1: the mean of the share of its concepts
-    they hold (`held`, weighted as the cover is) and of its character pairs' overlap with the nearest
-    question (Dice), which still sees 小公司社保能不交吗 near 小微企业社保能免吗 where words differ."""
+    """How like the clause's recorded questions a query is, 0 to 1: a weighted mean of the share of its
+    concepts they hold (`held`, weighted as the cover is) and of its character pairs' overlap with the
+    nearest question (Dice, weight LITERAL), which still sees 小公司社保能不交吗 near 小微企业社保能免吗
+    where words differ."""
     nearest = max((2 * len(typed & p) / (len(typed) + len(p)) for p in asked.pairs if p), default=0.0) if typed else 0.0
-    return (held + nearest) / 2
+    return (1 - LITERAL) * held + LITERAL * nearest
