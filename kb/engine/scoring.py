@@ -39,6 +39,19 @@ class Scored:
     weights: dict[str, float]      # each required concept's weight in the cover
 
 
+def _pairs(per_doc: list) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A document filter's values as (document, value) pairs, and the values' names: a facet's counts
+    are then one bincount over the matched records' documents, whatever their number."""
+    names: dict[str, int] = {}
+    docs, values = [], []
+    for i, value in enumerate(per_doc):
+        for v in value if isinstance(value, list) else [value]:
+            if v:
+                docs.append(i)
+                values.append(names.setdefault(v, len(names)))
+    return np.array(docs, dtype=np.intp), np.array(values, dtype=np.intp), list(names)
+
+
 def top(key: np.ndarray, n: int, among: np.ndarray | None = None, first: np.ndarray | None = None) -> np.ndarray:
     """Positions of the n best of sorted records (of those `among` selects, when given), best first:
     by `first` (a sort key, higher first) when given, then by key, then by record number."""
@@ -76,6 +89,7 @@ class Scorer:
         # each document filter's value per document, in catalog order (a list for issuers)
         self.doc_values = {f.key: [d.get(f.field) or "" for d in self.doc_list] for f in FILTERS if not f.tagged}
         self.doc_dates = np.array([d["date"] or "" for d in self.doc_list])
+        self.doc_facets = {f.key: _pairs(self.doc_values[f.key]) for f in FACETS if not f.tagged}
         wordfreq.load()
         thesaurus.load()
 
@@ -311,7 +325,6 @@ class Scorer:
         r = self.records
         out: dict[str, dict[str, int]] = {}
         per_doc = np.bincount(r.doc[ids], minlength=len(self.doc_list))
-        present = np.flatnonzero(per_doc)
         for f in FACETS:
             if f.tagged:
                 counts = r.bit_counts(f.field, ids)
@@ -321,13 +334,9 @@ class Scorer:
                     counts = {v: counts.get(v, 0) + untagged for v in choices(f) if counts.get(v, 0) + untagged}
                 out[f.facet] = counts
                 continue
-            counts: dict[str, int] = {}
-            for i in present:
-                values = self.doc_values[f.key][i]
-                for v in values if isinstance(values, list) else [values]:
-                    if v:
-                        counts[v] = counts.get(v, 0) + int(per_doc[i])
-            out[f.facet] = counts
+            docs, values, names = self.doc_facets[f.key]
+            counts = np.bincount(values, weights=per_doc[docs], minlength=len(names))
+            out[f.facet] = {names[v]: int(counts[v]) for v in np.flatnonzero(counts)}
         return out
 
     def dates(self, ids: np.ndarray) -> np.ndarray:
