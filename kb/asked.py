@@ -22,7 +22,7 @@ from .taxonomy import SAFE_LOADER
 ASKED_FILE = Path(__file__).with_name("asked.yaml")
 NEAREST = 10        # clauses whose recorded questions are nearest a query, searched even when their text shares no word
 NEAR = 0.2          # and how near (character pairs' Dice) their nearest question must be (both chosen on tune and dev)
-LITERAL = 0.7       # the nearest question's Dice in a clause's likeness, against the share of concepts (tune: 0.5–1.0)
+LITERAL = 0.7       # the nearest question's Dice in a clause's likeness, against the share of concepts (tune, of 0.3–1.0)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ code), per kind of question, on the development set or on the everyday questions
 
 The everyday set (everyday/*.yaml) was written and judged before it was ever run, and split once,
 at random with a fixed seed, into tune (2/3) and holdout (1/3, listed in everyday/holdout.txt):
-tune on tune only, report both. A second set written later (everyday/fresh/*.yaml, 2026-12-02) is
-its own split, `fresh`: committed before its first run, it shows how the method does on questions that
-neither the method nor the recorded questions (kb/asked.yaml) were made with; everyday/dev/*.yaml
-(`dev`, the same day) is for finding faults, as tune is. --compare DIR ranks the same questions with the code checked out
-in DIR (e.g. `git worktree add /tmp/kb-base <commit>`), over the same index.
+tune on tune only, report both. Two sets written later (2026-12-02) are splits of their own:
+everyday/fresh/*.yaml (`fresh`), committed before its first run, shows how the method does on
+questions that neither the method nor the recorded questions (kb/asked.yaml) were made with;
+everyday/dev/*.yaml (`dev`) is for finding faults, as tune is. --compare DIR ranks the same
+questions with the code checked out in DIR (e.g. `git worktree add /tmp/kb-base <commit>`), over
+the same index.
 
 Everything is built under --work (never in the repo) and reused on the next run: policies/ copied
 and LawRefBook imported with `python -m kb import` into docs/, the engine's index (build_index.py,
