@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import yaml
 
+from .docformat import decode, yaml_error
 from .model import Document, Problem
 from .taxonomy import SAFE_LOADER
 
@@ -30,13 +31,19 @@ def _entries(path: Path, problems: list[Problem]) -> list[tuple[int, dict]]:
         problems.append(Problem(str(path), line, message))
 
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except UnicodeDecodeError as e:
-        problem(1, f"不是 UTF-8 编码的文本（第 {e.start + 1} 个字节）")
+        data = path.read_bytes()
+    except OSError as exc:
+        problem(1, f"无法读取文件：{exc.strerror}")
         return []
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        problem(mark.line + 1 if mark else 1, f"YAML 无法解析：{getattr(e, 'problem', None) or '格式错误'}")
+    text, bad = decode(str(path), data)
+    if bad:
+        problems.append(bad)
+        return []
+    try:
+        root = yaml.compose(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        at, reason = yaml_error(exc)
+        problem(at + 1 if at is not None else 1, f"YAML 无法解析：{reason}")
         return []
     if root is None:
         return []

@@ -102,6 +102,13 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def yaml_error(exc: yaml.YAMLError) -> tuple[int | None, str]:
+    """Where in the parsed text (lines from its start, None when the parser does not say) YAML stopped,
+    and why, as a checker names it."""
+    mark = getattr(exc, "problem_mark", None)
+    return (mark.line if mark else None), getattr(exc, "problem", None) or "格式错误"
+
+
 def parse_file(path: str | Path) -> ParsedFile:
     path = str(path)
     try:
@@ -138,10 +145,8 @@ def _parse_front_matter(parsed: ParsedFile, front: str, first_line: int) -> None
     try:
         node, fields = load_node(front)       # the node gives the line of each key
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark else 1
-        reason = getattr(exc, "problem", None) or "格式错误"
-        parsed.problem(line, f"YAML 头信息无法解析：{reason}")
+        at, reason = yaml_error(exc)
+        parsed.problem(first_line + at if at is not None else 1, f"YAML 头信息无法解析：{reason}")
         return
     if fields is None:
         fields = {}
@@ -236,9 +241,8 @@ class _BodyParser:
         try:
             value = load_yaml("\n".join(lines)) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = lineno + 1 + (mark.line if mark else 0)
-            self.parsed.problem(line, f"meta 元数据块无法解析：{getattr(exc, 'problem', None) or '格式错误'}")
+            at, reason = yaml_error(exc)
+            self.parsed.problem(lineno + 1 + (at or 0), f"meta 元数据块无法解析：{reason}")
             return
         if not isinstance(value, dict):
             self.parsed.problem(lineno, "meta 元数据块应为“字段: 值”的形式")

@@ -150,3 +150,9 @@ def test_kb_check_with_no_paths_checks_the_policies_and_their_recorded_questions
     run = subprocess.run([sys.executable, "-m", "kb", "check"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert re.fullmatch(r"检查通过：\d+ 个文档，\d+ 个条款；kb/asked\.yaml 记下 \d+ 个条款的 \d+ 个常见问法。\n", run.stdout)
+
+
+def test_a_file_not_in_utf8_is_named_at_the_line_of_its_first_bad_byte(tmp_path):
+    f = tmp_path / "asked.yaml"
+    f.write_bytes("- title: 甲\n  clause: 一\n  asked: [".encode() + "社保".encode("gbk") + b"]\n")
+    assert [(p.line, p.message.split("（")[0]) for p in askedcheck.check(f, []).problems] == [(3, "文件不是 UTF-8 编码")]
