@@ -234,7 +234,7 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
         parsed, result.missing, unsearched = _understood(parsed, engine, limits.max_concepts)
         # the clauses whose recorded questions are nearest the query are weighed even when their text
         # shares no word with it (kb/asked.py); found before the clock starts, since the questions and
-        # their clauses are read once a process (about 0.5 s), not for every query
+        # their clauses are read once a process (about a second), not for every query
         also = [n for key in asked.nearest(asked.pairs(parsed.text)) for n in snapshot.asked_records.get(key, ())] \
             if sort == "relevance" and parsed.concepts else []
         budget.start()
