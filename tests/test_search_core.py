@@ -99,6 +99,13 @@ def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "kb", *args], cwd=ROOT, capture_output=True, text=True)
 
 
+def test_ctrl_c_while_the_command_loads_leaves_quietly(fixture_index, interrupt_at):
+    """As a command interrupted while it searches: status 130, no traceback, nothing printed."""
+    run = subprocess.run([sys.executable, "-m", "kb", "search", "贷款", "--index", str(fixture_index)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, env=interrupt_at("kb.search"))
+    assert (run.returncode, run.stderr, run.stdout) == (130, "", "")
+
+
 def test_cli_json_contract(fixture_index):
     out = run_cli("search", "银行贷款", "--json", "--index", str(fixture_index))
     assert out.returncode == 0, out.stderr

@@ -231,7 +231,8 @@ def test_a_bad_option_is_refused_before_anything_starts(option, value, message):
     assert run.stdout == ""
 
 
-@pytest.mark.parametrize("module, args", [("gunicorn.app.base", ()),      # the server, loaded by web/__main__.py
+@pytest.mark.parametrize("module, args", [("flask", ()),       # the site's framework, the first heavy load
+                                          ("gunicorn.app.base", ()),      # the server, loaded by web/__main__.py
                                           # the preview's builder: the port bound, nothing forked yet
                                           ("kb.preview", ("--watch",))])
 def test_ctrl_c_while_starting_is_one_chinese_line_and_leaves_nothing(tmp_path, interrupt_at, module, args):

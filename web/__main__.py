@@ -31,7 +31,8 @@ try:
     from kb.limits import DEFAULT as LIMITS
     from kb.search import MAX_LIMIT, MAX_PAGE
 
-    from . import create_app, preview
+    from . import preview
+    from .app import create_app
     from .params import MAX_Q
     from .worker import Worker
 except KeyboardInterrupt:
