@@ -208,6 +208,13 @@ def test_a_question_in_traditional_characters_reads_as_the_documents_write(libra
            [c.word for c in query.parse("公积金能不能晚点交").concepts]
 
 
+def test_an_account_typed_with_the_tent_character_is_read_as_the_documents_write_it():
+    # 帐户 and 查帐 are how many type them (and 帳 in traditional characters); the documents write 账
+    assert [c.word for c in query.parse("冻结的帐户咋解开").concepts] == [c.word for c in query.parse("冻结的账户咋解开").concepts]
+    assert query.parse("帳簿 查帐").text == "账簿 查账"
+    assert query.parse("救灾帐篷 蚊帐").text == "救灾帐篷 蚊帐"       # a tent or a curtain stays one
+
+
 def test_a_decimal_stays_one_number(library, monkeypatch):
     # the dictionary cuts 1.5 as 1 . 5; run together, the digits would ask for 15倍
     words = [c.word for c in query.parse("税率3.5%还是1.5倍").concepts]
