@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import yaml
 
-from .docformat import decode, yaml_error
+from .docformat import read, yaml_error
 from .model import Document, Problem
 from .taxonomy import SAFE_LOADER
 
@@ -30,12 +30,7 @@ def _entries(path: Path, problems: list[Problem]) -> list[tuple[int, dict]]:
     def problem(line: int, message: str) -> None:
         problems.append(Problem(str(path), line, message))
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problem(1, f"无法读取文件：{exc.strerror}")
-        return []
-    text, bad = decode(str(path), data)
+    text, bad = read(str(path))
     if bad:
         problems.append(bad)
         return []

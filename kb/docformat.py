@@ -109,17 +109,21 @@ def yaml_error(exc: yaml.YAMLError) -> tuple[int | None, str]:
     return (mark.line if mark else None), getattr(exc, "problem", None) or "格式错误"
 
 
-def parse_file(path: str | Path) -> ParsedFile:
-    path = str(path)
+def read(path: str, most: int | None = None) -> tuple[str | None, Problem | None]:
+    """A file's text (decode's), or the problem that keeps it from being read: unreadable, not UTF-8
+    text, or larger than `most` bytes when given."""
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return ParsedFile(path, problems=[Problem(
-                path, 1, f"文件过大（{size / 2**20:.1f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）：请检查是否误存了其他内容")])
+        if most is not None and (size := Path(path).stat().st_size) > most:
+            return None, Problem(path, 1, f"文件过大（{size / 2**20:.1f} MB，上限 {most // 2**20} MB）：请检查是否误存了其他内容")
         data = Path(path).read_bytes()
     except OSError as exc:
-        return ParsedFile(path, problems=[Problem(path, 1, f"无法读取文件：{exc.strerror}")])
-    text, problem = decode(path, data)
+        return None, Problem(path, 1, f"无法读取文件：{exc.strerror}")
+    return decode(path, data)
+
+
+def parse_file(path: str | Path) -> ParsedFile:
+    path = str(path)
+    text, problem = read(path, MAX_FILE_BYTES)
     if problem:
         return ParsedFile(path, problems=[problem])
     return parse_text(path, text)
