@@ -159,24 +159,25 @@ class Index:
         # the arrays of matched are over the matching records alone (their ids)
         matched = scorer.match(parsed, allowed, narrowed if refine else None)
         full = matched.cover >= 1.0
-        shown, relaxed = full, False
-        if np.count_nonzero(full) < k:
-            # too few records have every concept: all holding part of the question follow (the cover
-            # squared ranks them). Keeping only those near the best cover let a rare word's chance
-            # matches (花名册 in a conscription rule) shut out the clauses with the question's main concept
-            shown = np.ones_like(full)
-            relaxed = not full.any() and len(full) > 0
+        # too few records have every concept: all holding part of the question follow (the cover
+        # squared ranks them). Keeping only those near the best cover let a rare word's chance
+        # matches (花名册 in a conscription rule) shut out the clauses with the question's main concept
+        partial = int(np.count_nonzero(full)) < k
+        relaxed = partial and not full.any() and len(full) > 0
         if sort == "date":
             # by date, the records holding everything first; the partial ones only after them
             dates = scorer.dates(matched.ids)
-            best = np.concatenate([top(matched.score, k, full, dates), top(matched.score, k, shown & ~full, dates)])[:k]
+            best = top(matched.score, k, full, dates)
+            if partial:
+                best = np.concatenate([best, top(matched.score, k, ~full, dates)])[:k]
         else:
-            best = top(matched.score * matched.cover ** 2 * self._record_weights[matched.ids], k, shown)
+            best = top(matched.score * matched.cover ** 2 * self._record_weights[matched.ids], k, None if partial else full)
+        shown = matched.ids if partial else matched.ids[full]
         ids, scores = matched.ids[best].tolist(), matched.score[best].tolist()
         extra = [n for n in dict.fromkeys(also) if allowed[n] and n not in ids]
-        return Matches(ids + extra, scores + [scores[-1] if scores else 0.0] * len(extra),
-                       int(np.count_nonzero(shown)) + len(extra), relaxed, matched.weights,
-                       scorer.facets(np.union1d(matched.ids[shown], extra).astype(matched.ids.dtype)) if facets else {})
+        return Matches(ids + extra, scores + [scores[-1] if scores else 0.0] * len(extra), len(shown) + len(extra),
+                       relaxed, matched.weights,
+                       scorer.facets(np.union1d(shown, extra).astype(matched.ids.dtype)) if facets else {})
 
     # ------------------------------------------------------------ listing
 
