@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .oserrors import reason
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CURRENT, BUILDS, DOCS = "current", "builds", "docs"
 
 

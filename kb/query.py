@@ -31,9 +31,6 @@ QUOTES = re.compile(r"[\"“”「」『』]")
 SYNONYM_WEIGHT = 0.8     # a synonym's weight against the typed word's: what the user wrote counts most
 THESAURUS_WEIGHT = 0.5   # a general thesaurus's synonym (kb/thesaurus.py) knows no policy or law
 MONTH = re.compile(r"(\d{1,2})月份")     # 2月份 is written 2月 in the documents
-# 帐 typed for 账 (帐户, 查帐, 做帐本): both were long written for accounts, and people (and traditional 帳)
-# still give 帐, where the documents now write 账. A tent or a curtain (帐篷, 蚊帐) keeps its 帐.
-ACCOUNT = re.compile(r"(?<![蚊营纱床])帐(?![篷幕子])")
 ANSWER_BONUS = 0.3       # at most +30% for a clause stating the kind of figure asked for (几天 → 15天)
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 # numbers as people say them, as the documents write them: 百分之五十 → 50%, 两成 → 20%, 二月 → 2月,
@@ -176,7 +173,8 @@ def parse(raw: str) -> ParsedQuery:
     raw = raw or ""
     text = " ".join(raw.split())
     truncated = len(text) > MAX_QUERY
-    text = ACCOUNT.sub("账", MONTH.sub(r"\1月", spoken_numbers(_simplified().convert(segment.normalise(text[:MAX_QUERY])))))
+    # traditional characters become simplified after the width forms are read, and 帳 then reads as 账
+    text = MONTH.sub(r"\1月", spoken_numbers(segment.accounts(_simplified().convert(segment.normalise(text[:MAX_QUERY])))))
     synonyms, filler = vocabulary()
     concepts: list[Concept] = []
     dropped: list[str] = []

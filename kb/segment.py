@@ -10,6 +10,7 @@ words.
 """
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -53,13 +54,28 @@ def initialise() -> None:
 _FULL_WIDTH = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94)} | {"\u3000": " "})
 
 
+# 帐 for an account (帐簿, 查帐, 帐户): long written so, in older laws too, and still typed so (traditional
+# 帳 becomes 帐), where the documents now write 账. A tent or a curtain (帐篷, 蚊帐) keeps its 帐.
+ACCOUNT = re.compile(r"(?<![蚊营纱床])帐(?![篷幕子])")
+
+
 def normalise(text: str) -> str:
-    """Full-width forms to half-width, letters to lower case (Unicode NFKC): what index and query
-    both see."""
+    """Full-width forms to half-width, letters to lower case (Unicode NFKC), 帐 of an account as 账:
+    what index and query both see."""
+    return accounts(forms(text))
+
+
+def forms(text: str) -> str:
+    """Full-width forms to half-width, letters to lower case (Unicode NFKC)."""
     text = text.translate(_FULL_WIDTH)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return text.lower()
+
+
+def accounts(text: str) -> str:
+    """帐 of an account as 账, one character for one (a text's character map is kept)."""
+    return ACCOUNT.sub("账", text) if "帐" in text else text
 
 
 @lru_cache(maxsize=1 << 18)     # words repeat: a corpus has far fewer distinct words than tokens

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .segment import normalise
+from .segment import accounts, forms, normalise
 
 WIDTH = 110
 
@@ -21,10 +21,10 @@ def _normalised_with_map(text: str) -> tuple[str, list[int] | range]:
         return norm, range(len(text))
     out, where = [], []
     for i, ch in enumerate(text):
-        n = normalise(ch) if not ch.isascii() or ch.isupper() else ch
+        n = forms(ch) if not ch.isascii() or ch.isupper() else ch
         out.append(n)
         where.extend([i] * len(n))
-    return "".join(out), where
+    return accounts("".join(out)), where
 
 
 def spans(text: str, words: list[str]) -> list[tuple[int, int]]:

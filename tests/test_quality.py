@@ -77,10 +77,12 @@ def test_a_document_number_with_a_clause_opens_that_clause(library):
 
 @pytest.fixture(scope="module")
 def laws(corpus, tmp_path_factory):
-    """A small LawRefBook sample imported with the project's importer: one law, one law in two versions."""
+    """A small LawRefBook sample imported with the project's importer: one law, one law in two versions,
+    and a regulation of 1987 that writes 帐簿 as older texts do."""
     src = [corpus / "社会法" / "劳动合同法(2012-12-28).md",
            corpus / "诉讼与非诉讼程序法" / "行政复议法(2017-09-01).md",
-           corpus / "诉讼与非诉讼程序法" / "行政复议法(2023-09-01).md"]
+           corpus / "诉讼与非诉讼程序法" / "行政复议法(2023-09-01).md",
+           corpus / "行政法规" / "广告管理条例(1987-10-26).md"]
     # the corpus fixture skips when there is no corpus; a corpus without these files is a broken corpus
     assert [p for p in src if not p.is_file()] == []
     out, root = tmp_path_factory.mktemp("laws"), tmp_path_factory.mktemp("laws-index")
@@ -107,6 +109,14 @@ def test_the_newest_version_ranks_first_when_both_answer(laws):
     hits = search(laws, "六十日内提出行政复议申请").hits
     dates = [h.date for h in hits if h.title == "中华人民共和国行政复议法"]
     assert dates[:2] == ["2023-09-01", "2017-09-01"]
+
+
+@pytest.mark.parametrize("q", ["广告 会计账簿", "广告 会计帐簿", "广告 會計帳簿"])
+def test_an_account_book_is_found_however_its_account_character_is_written(laws, q):
+    # the regulation writes 会计帐簿 where today's documents write 账簿: index and query both read 账
+    hit = search(laws, q).hits[0]
+    assert (hit.title, hit.path) == ("广告管理条例", "第十六条")
+    assert "会计帐簿" in re.sub("</?mark>", "", hit.snippet) and "帐簿</mark>" in hit.snippet    # shown as written
 
 
 # ---------------------------------------------------------------- what the catalog knows
