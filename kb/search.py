@@ -250,8 +250,8 @@ def search(library: Library, q: str, filters: dict[str, list[str]] | None = None
     if parsed.concepts:
         matched = engine.match(parsed, filters, max(limits.rerank_depth, reachable), sort,
                                periods.selection(snapshot, as_of) if as_of else None, facets,
-                               lambda c, best: _in_order(snapshot, c, best, budget), also)
-        rows = _ranked(snapshot, parsed, matched, sort, named, limits.rerank_depth + len(also), budget)
+                               lambda c, best: _in_order(snapshot, c, best, budget), also, limits.rerank_depth)
+        rows = _ranked(snapshot, parsed, matched, sort, named, limits.rerank_depth, budget)
         result.total, result.relaxed, result.facets = matched.total, matched.relaxed, matched.facets
         seen = {(x.doc_id, x.path) for x in lookup_hits}
         rows = [(score, f) for score, f in rows if (f["doc_id"], f["path"]) not in seen]
@@ -297,19 +297,24 @@ class _Budget:
 
 def _ranked(snapshot: Snapshot, parsed: kbquery.ParsedQuery, matched: Matches, sort: str,
             named: set[str], depth: int, budget: _Budget) -> list[tuple[float, dict]]:
-    """The best matches as (score, stored fields): the first `depth` re-ranked by what the catalog
-    knows and where their words stand, the rest (deeper pages, or all once time is up) in the
-    engine's order after them."""
+    """The best matches as (score, stored fields): the first `depth` and the records the recorded
+    questions bring (matched.also) re-ranked by what the catalog knows and where their words stand,
+    the rest (deeper pages, or all once time is up) in the engine's order after them. What is
+    re-ranked does not depend on how many results a page asks for, so pages follow one order."""
+    brought = set(matched.also)
+    head = [*zip(matched.ids[:depth], matched.scores[:depth]), *((n, matched.also_score) for n in matched.also)]
+    tail = [(n, score) for n, score in zip(matched.ids[depth:], matched.scores[depth:]) if n not in brought]
+    if sort != "relevance":
+        head, tail = [], head + tail
     ranked, rest = [], []
-    for i, (n, score) in enumerate(zip(matched.ids, matched.scores)):
+    for i, (n, score) in enumerate(head):
         f = snapshot.record(n)
-        if sort == "relevance" and i < depth and not (i % 8 == 0 and budget.spent()) and not rest:
+        if not rest and not (i % 8 == 0 and budget.spent()):
             ranked.append((score * rank.prior(snapshot, f["doc_id"], f["kind"], named) * rank.fit(snapshot, parsed, matched.weights, n), f))
         else:
             rest.append((score, f))
-    if sort == "relevance":
-        ranked.sort(key=lambda t: -t[0])
-    return ranked + rest
+    ranked.sort(key=lambda t: -t[0])
+    return ranked + rest + [(score, snapshot.record(n)) for n, score in tail]
 
 
 def _in_order(snapshot: Snapshot, concept: kbquery.Concept, best, budget: _Budget) -> list[int] | None:

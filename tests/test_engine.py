@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 from whoosh import query as Q
 from whoosh.scoring import BM25F
@@ -283,3 +284,14 @@ def test_few_records_sorted_and_many_spread_over_every_record_give_the_same_bits
 
     few, many = run(0), run(10**9)
     assert few == many and few[0][0]
+
+
+def test_the_best_few_among_equal_scores_are_the_first_records():
+    # scores in tenths: many records tie. The best n are the best by score, then by record number,
+    # for every n, so that a longer list begins with the shorter one
+    key = np.round(np.random.default_rng(1).random(200), 1)
+    order = np.lexsort((np.arange(200), -key))
+    for n in (3, 10, 40):
+        assert scoring.top(key, n).tolist() == order[:n].tolist()
+    among = key < 0.9
+    assert scoring.top(key, 10, among).tolist() == [i for i in order.tolist() if among[i]][:10]

@@ -144,3 +144,15 @@ def test_the_depth_notice_speaks_only_of_results_beyond_reach(library):
     assert few.total < 20 and not few.hits and not [n for n in few.notices if "只能翻看前" in n]
     many = search(library, "企业", page=3, limit=10, limits=Limits(max_results=20))
     assert many.total > 20 and not many.hits and [n for n in many.notices if "只能翻看前 20 条" in n]
+
+
+@pytest.mark.parametrize("q", ["疫情", "复工复产", "小微企业社保能免吗", "疫情 企业 贷款"])
+def test_pages_follow_one_order(library, q):
+    """Page after page is one list: no clause twice, none skipped, the same total on every page, and
+    the same as one long page. What is re-ranked, and whether clauses holding part of the query
+    take part, must not depend on how many results a page asks for."""
+    pages = [search(library, q, limit=10, page=p) for p in range(1, 6)]
+    paged = [(h.doc_id, h.path) for r in pages for h in r.hits]
+    assert len({r.total for r in pages}) == 1 and pages[0].total > 30
+    assert paged == [(h.doc_id, h.path) for h in search(library, q, limit=50).hits]
+    assert len(paged) == len(set(paged)) == min(50, pages[0].total)

@@ -36,6 +36,8 @@ class Matches:
     relaxed: bool                  # none holds every concept: those holding most of the query are shown
     weights: dict[str, float]      # each required concept's weight in how much of the query a record covers
     facets: dict[str, dict[str, int]]
+    also: list[int]                # records asked for besides the best (among them or not), to be re-ranked with them
+    also_score: float              # their text score
 
 
 class Selection:
@@ -137,13 +139,16 @@ class Index:
     def match(self, parsed: ParsedQuery, filters: dict[str, list[str]], k: int, sort: str = "relevance",
               within: Selection | None = None, facets: bool = False,
               refine: Callable[[Concept, Callable[[int], list[int]]], list[int] | None] | None = None,
-              also: list[int] = ()) -> Matches:
+              also: list[int] = (), depth: int | None = None) -> Matches:
         """The records holding the query's concepts and passing the filters (and `within`). Those
-        holding every concept are shown; when fewer than k do, those holding part of the query
-        follow. Ranked by text score times cover squared, or by date (those holding everything
-        first), the best k are returned, then the records `also` names that pass the filters and are
-        not among them, at the last one's score. refine(concept, best) narrows a quoted phrase's
-        records to the ids it returns (None: all of them); best(n) gives the n best scored of them."""
+        holding every concept are shown; when fewer than `depth` do (k when not given), those holding
+        part of the query follow. Ranked by text score times cover squared, or by date (those holding
+        everything first), the best k are returned; `also` names records that pass the filters and
+        are not among the best `depth`, at the score of the depth-th. So the first `depth` and
+        the records also brings are the same whatever k a page asks for. refine(concept, best)
+        narrows a quoted phrase's records to the ids it returns (None: all of them); best(n) gives
+        the n best scored of them."""
+        depth = k if depth is None else depth
         scorer = self.scorer()
         allowed = scorer.allowed(filters)
         if within is not None:
@@ -162,7 +167,7 @@ class Index:
         # too few records have every concept: all holding part of the question follow (the cover
         # squared ranks them). Keeping only those near the best cover let a rare word's chance
         # matches (花名册 in a conscription rule) shut out the clauses with the question's main concept
-        partial = int(np.count_nonzero(full)) < k
+        partial = int(np.count_nonzero(full)) < depth
         relaxed = partial and not full.any() and len(full) > 0
         if sort == "date":
             # by date, the records holding everything first; the partial ones only after them
@@ -174,10 +179,12 @@ class Index:
             best = top(matched.score * matched.cover ** 2 * self._record_weights[matched.ids], k, None if partial else full)
         shown = matched.ids if partial else matched.ids[full]
         ids, scores = matched.ids[best].tolist(), matched.score[best].tolist()
-        extra = [n for n in dict.fromkeys(also) if allowed[n] and n not in ids]
-        return Matches(ids + extra, scores + [scores[-1] if scores else 0.0] * len(extra), len(shown) + len(extra),
-                       relaxed, matched.weights,
-                       scorer.facets(np.union1d(shown, extra).astype(matched.ids.dtype)) if facets else {})
+        head = set(ids[:depth])
+        extra = [n for n in dict.fromkeys(also) if allowed[n] and n not in head]
+        listed = np.union1d(shown, extra).astype(matched.ids.dtype)
+        return Matches(ids, scores, len(listed), relaxed, matched.weights,
+                       scorer.facets(listed) if facets else {},
+                       extra, scores[min(depth, len(scores)) - 1] if scores else 0.0)
 
     # ------------------------------------------------------------ listing
 

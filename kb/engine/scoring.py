@@ -58,7 +58,9 @@ def top(key: np.ndarray, n: int, among: np.ndarray | None = None, first: np.ndar
     where = np.arange(len(key)) if among is None else np.flatnonzero(among)
     key = -key[where]
     if first is None and len(where) > n:
-        keep = np.argpartition(key, n - 1)[:n]
+        # every record tied with the n-th is kept, so that the record number decides among them
+        # (argpartition would keep any of them: the n best would then depend on n)
+        keep = key <= np.partition(key, n - 1)[n - 1]
         where, key = where[keep], key[keep]
     keys = (where, key) if first is None else (where, key, -first[where])
     return where[np.lexsort(keys)][:n]
