@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from . import query as kbquery
-from . import asked, periods, rank, snippet, thesaurus, typos
+from . import asked, periods, rank, segment, snippet, thesaurus, typos
 from .citation import cite, url
 from .dates import EXPECTED, parse_iso
 from .engine import Index, Matches
@@ -346,6 +346,7 @@ def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[
     (measured: bench/eval/README.md). A word no record holds that is a typing slip (社宝) is searched
     as the word meant (社保) as well."""
     concepts = [typos.corrected(c, engine) or c for c in parsed.concepts]
+    concepts = [c if engine.holds(c) else _inner_words(c, engine) or c for c in concepts]
     kept = [c for c in concepts if engine.holds(c)]
     absent = [c for c in concepts if c not in kept]
     if not kept:
@@ -360,6 +361,16 @@ def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[
         left_out = [c.word.replace(" ", "") for c in kept if id(c) not in best]
         kept = [c for c in kept if id(c) in best]
     return replace(parsed, concepts=kept), missing, left_out
+
+
+def _inner_words(concept: kbquery.Concept, engine: Index) -> kbquery.Concept | None:
+    """A word no record holds, searched as the shorter dictionary words inside it that records do
+    hold (喝醉酒 → 醉酒, 无缘无故 → 无故), weighed as a thesaurus synonym is; None when it has none."""
+    if concept.phrase or concept.tags or len(concept.word) < 3:
+        return None
+    inner = [w for w in segment.search_words(concept.word) if 1 < len(w) < len(concept.word)
+             and engine.holds(kbquery.Concept(w))]
+    return replace(concept, weak=inner) if inner else None
 
 
 def _similar_words(snapshot: Snapshot, words: list[str]) -> list[str]:

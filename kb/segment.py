@@ -95,11 +95,16 @@ def words(text: str) -> list[str]:
     return [w for w in cut(text) if indexable(w)]
 
 
+def search_words(text: str) -> list[str]:
+    """jieba's search-mode words of a text: each word and the shorter dictionary words inside it."""
+    initialise()
+    return rjieba.cut_for_search(normalise(text), False)
+
+
 def presegment(text: str) -> str:
     """What the index holds of a text, space-separated: jieba's search-mode words, that is each
     accurate-mode word and the shorter dictionary words inside it (银行贷款 is found by 贷款)."""
-    initialise()
-    return " ".join(w for w in rjieba.cut_for_search(normalise(text), False) if indexable(w))
+    return " ".join(w for w in search_words(text) if indexable(w))
 
 
 @lru_cache(maxsize=4096)
