@@ -2,7 +2,7 @@
 code), per kind of question, on the development set or on the everyday questions.
 
     .venv/bin/python bench/eval/run.py [--work /tmp/kb-eval] [--index DIR] [--misses]
-    .venv/bin/python bench/eval/run.py --set everyday [--split tune|holdout|fresh|dev|blind|both|all] [--compare DIR]
+    .venv/bin/python bench/eval/run.py --set everyday [--split tune|holdout|fresh|dev|blind|situ|both|all] [--compare DIR]
 
 The everyday set (everyday/*.yaml) was written and judged before it was ever run, and split once,
 at random with a fixed seed, into tune (2/3) and holdout (1/3, listed in everyday/holdout.txt):
@@ -10,7 +10,7 @@ tune on tune only, report both. Two sets written later (2026-12-02) are splits o
 everyday/fresh/*.yaml (`fresh`), committed before its first run, shows how the method does on
 questions that neither the method nor the recorded questions (kb/asked.yaml) were made with;
 everyday/dev/*.yaml (`dev`) is for finding faults, as tune is; everyday/blind/*.yaml (`blind`), whose
-writers wrote the situations first and only then looked for the answering clauses, is reported only. --compare DIR ranks the same
+writers wrote the situations first and only then looked for the answering clauses, is reported only; everyday/situ/*.yaml (`situ`), written the same way, is for finding faults as dev is. --compare DIR ranks the same
 questions with the code checked out in DIR (e.g. `git worktree add /tmp/kb-base <commit>`), over
 the same index.
 
@@ -55,7 +55,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "lawrefbook"
 QUERIES = Path(__file__).with_name("queries.yaml")
 EVERYDAY = Path(__file__).with_name("everyday")
 HOLDOUT = EVERYDAY / "holdout.txt"
-SPLITS = ("tune", "holdout", "fresh", "dev", "blind")      # fresh/, dev/ and blind/ are later sets, each its own split
+SPLITS = ("tune", "holdout", "fresh", "dev", "blind", "situ")      # fresh/, dev/, blind/ and situ/ are later sets, each its own split
 SPLIT_SEED = 13
 K = 10
 KINDS = ("exact", "colloquial", "question", "citation", "short")
