@@ -301,11 +301,11 @@ def _ranked(snapshot: Snapshot, parsed: kbquery.ParsedQuery, matched: Matches, s
     questions bring (matched.also) re-ranked by what the catalog knows and where their words stand,
     the rest (deeper pages, or all once time is up) in the engine's order after them. What is
     re-ranked does not depend on how many results a page asks for, so pages follow one order."""
+    if sort != "relevance":
+        return [(score, snapshot.record(n)) for n, score in zip(matched.ids, matched.scores)]
     brought = set(matched.also)
     head = [*zip(matched.ids[:depth], matched.scores[:depth]), *((n, matched.also_score) for n in matched.also)]
     tail = [(n, score) for n, score in zip(matched.ids[depth:], matched.scores[depth:]) if n not in brought]
-    if sort != "relevance":
-        head, tail = [], head + tail
     ranked, rest = [], []
     for i, (n, score) in enumerate(head):
         f = snapshot.record(n)
@@ -345,10 +345,15 @@ def _understood(parsed: kbquery.ParsedQuery, engine: Index, most: int) -> tuple[
     hold (晚点 → 逾期): a general thesaurus knows no policy or law, so it only stands in for an empty page
     (measured: bench/eval/README.md). A word no record holds that is a typing slip (社宝) is searched
     as the word meant (社保) as well."""
-    concepts = [typos.corrected(c, engine) or c for c in parsed.concepts]
-    concepts = [c if engine.holds(c) else _inner_words(c, engine) or c for c in concepts]
-    kept = [c for c in concepts if engine.holds(c)]
-    absent = [c for c in concepts if c not in kept]
+    kept, absent = [], []
+    for c in parsed.concepts:
+        c = typos.corrected(c, engine) or c
+        if engine.holds(c):
+            kept.append(c)
+        elif inner := _inner_words(c, engine):      # held: its inner words are
+            kept.append(inner)
+        else:
+            absent.append(c)
     if not kept:
         for c in absent:
             weak = [] if c.phrase else [w for w in thesaurus.of(c.word) if engine.holds(kbquery.Concept(w))][:THESAURUS_MAX]
